@@ -1,57 +1,381 @@
 package dev.loupe.engine;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.loupe.engine.format.CheckpointFolder;
+import dev.loupe.engine.format.HfConfig;
+import dev.loupe.engine.format.ModelFormatException;
+import dev.loupe.engine.format.TensorSource;
+import dev.loupe.engine.generate.Sampler;
+import dev.loupe.engine.hooks.HookContext;
+import dev.loupe.engine.hooks.HookGlob;
+import dev.loupe.engine.model.BertNet;
+import dev.loupe.engine.model.Gpt2Net;
+import dev.loupe.engine.model.KvCache;
+import dev.loupe.engine.model.LlamaNet;
+import dev.loupe.engine.model.TransformerNet;
+import dev.loupe.engine.model.Weights;
+import dev.loupe.engine.tokenizer.ModelTokenizer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.function.LongConsumer;
 
-/** SKELETON: signatures are the contract; bodies being written. */
+/**
+ * A transformer checkpoint opened for interpretability work: run it with captures and interventions, generate
+ * from it, tokenize for it. One model = one NDManager on one device holding the weights; every run gets its own
+ * scope, freed when the run's result is closed.
+ *
+ * <p>Not thread-safe: like DJL's predictors, a model is driven by one thread at a time (the app's engine lane).
+ */
 public final class LoupeModel implements AutoCloseable {
+    static {
+        // Loupe never downloads: DJL must take its native library from the pytorch-native jar on the class path.
+        System.setProperty("ai.djl.offline", "true");
+    }
+
+    private static final Set<String> LLAMA_TYPES = Set.of("llama", "mistral", "qwen2");
+
+    private final Path dir;
+    private final NDManager manager;
+    private final TensorSource weightsSource;
+    private final TransformerNet net;
+    private final ModelTokenizer tokenizer;
+    private final ModelInfo info;
+    private final List<String> hookNames;
+
+    private LoupeModel(Path dir, NDManager manager, TensorSource source, TransformerNet net, ModelTokenizer tokenizer,
+            ModelInfo info) {
+        this.dir = dir;
+        this.manager = manager;
+        this.weightsSource = source;
+        this.net = net;
+        this.tokenizer = tokenizer;
+        this.info = info;
+        this.hookNames = List.copyOf(net.hookNames());
+    }
 
     public static LoupeModel open(Path dir) {
         return open(dir, ModelOptions.defaults());
     }
 
     public static LoupeModel open(Path dir, ModelOptions options) {
-        throw new UnsupportedOperationException("in progress");
+        CheckpointFolder folder = CheckpointFolder.inspect(dir);
+        HfConfig config = folder.readConfig();
+        String family = familyOf(config);
+        Engine engine = pytorch();
+        Device device = chooseDevice(engine, options.device());
+        DataType compute = computeType(options.precision());
+        TensorSource source = folder.openWeights();
+        NDManager manager = engine.newBaseManager(device);
+        ModelTokenizer tokenizer = null;
+        try {
+            String modelType = config.optString("model_type", family).toLowerCase(Locale.ROOT);
+            TransformerNet net;
+            Weights weights;
+            switch (family) {
+                case "gpt2" -> {
+                    weights = new Weights(source, manager, compute, "gpt2", "wte.weight", Gpt2Net.prefixes());
+                    net = new Gpt2Net(config, weights);
+                }
+                case "llama" -> {
+                    weights = new Weights(source, manager, compute, modelType, "embed_tokens.weight",
+                            LlamaNet.prefixes());
+                    net = new LlamaNet(config, modelType, weights);
+                }
+                case "bert" -> {
+                    weights = new Weights(source, manager, compute, "bert", "embeddings.word_embeddings.weight",
+                            BertNet.prefixes());
+                    net = new BertNet(config, weights);
+                }
+                default -> throw new IllegalStateException(family);
+            }
+            if (folder.tokenizerFile() != null) {
+                tokenizer = ModelTokenizer.load(folder.tokenizerFile());
+            }
+            var s = net.spec();
+            ModelInfo info = new ModelInfo(s.family(), s.modelType(), s.layers(), s.heads(), s.kvHeads(), s.dModel(),
+                    s.dHead(), s.dMlp(), s.dVocab(), s.contextLength(), weights.parameterCount(),
+                    weights.storageDtype(), dtypeName(compute), device.toString(), s.causal(), s.hasLmHead(),
+                    s.blockSchedule(), folder.dir());
+            return new LoupeModel(folder.dir(), manager, source, net, tokenizer, info);
+        } catch (RuntimeException e) {
+            if (tokenizer != null) {
+                tokenizer.close();
+            }
+            manager.close();
+            source.close();
+            throw e;
+        }
+    }
+
+    /** gpt2, llama or bert, from model_type (or, failing that, the architectures list). */
+    static String familyOf(HfConfig config) {
+        String type = config.optString("model_type", "").toLowerCase(Locale.ROOT);
+        if (type.equals("gpt2")) {
+            return "gpt2";
+        }
+        if (LLAMA_TYPES.contains(type)) {
+            return "llama";
+        }
+        if (type.equals("bert")) {
+            return "bert";
+        }
+        if (type.isEmpty() && config.json().has("architectures")) {
+            String arch = config.json().get("architectures").toString();
+            if (arch.contains("GPT2")) {
+                return "gpt2";
+            }
+            if (arch.contains("Llama") || arch.contains("Mistral") || arch.contains("Qwen2")) {
+                return "llama";
+            }
+            if (arch.contains("Bert")) {
+                return "bert";
+            }
+        }
+        if (type.isEmpty()) {
+            throw new ModelFormatException(config.file() + ": missing field \"model_type\"");
+        }
+        throw new ModelFormatException(config.file() + ": model_type \"" + type
+                + "\" is not supported (Loupe runs gpt2, llama, mistral, qwen2 and bert)");
+    }
+
+    private static Engine pytorch() {
+        try {
+            return Engine.getEngine("PyTorch");
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            throw new LoupeException("the PyTorch engine could not start (" + e.getMessage()
+                    + "); its native library should come from the pytorch-native jar on the class path");
+        }
+    }
+
+    private static Device chooseDevice(Engine engine, String requested) {
+        int gpus = engine.getGpuCount();
+        if (requested.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (requested.equals("auto")) {
+            return gpus > 0 ? Device.gpu() : Device.cpu();
+        }
+        if (gpus == 0) {
+            throw new LoupeException("device \"" + requested + "\" was asked for but PyTorch sees no GPU on this machine");
+        }
+        return requested.equals("gpu") ? Device.gpu() : Device.fromName(requested);
+    }
+
+    private static DataType computeType(Precision p) {
+        return switch (p) {
+            case F32 -> DataType.FLOAT32;
+            case F16 -> DataType.FLOAT16;
+            case BF16 -> throw new LoupeException(
+                    "bf16 compute is not available: DJL 0.32's PyTorch bridge cannot create BF16 arrays (BF16 checkpoints load fine; compute in f32 or f16)");
+        };
+    }
+
+    private static String dtypeName(DataType t) {
+        return t == DataType.FLOAT16 ? "F16" : "F32";
     }
 
     public ModelInfo info() {
-        throw new UnsupportedOperationException();
+        return info;
+    }
+
+    public Path dir() {
+        return dir;
     }
 
     public boolean hasTokenizer() {
-        throw new UnsupportedOperationException();
+        return tokenizer != null;
     }
 
     /** Token ids for text, as the checkpoint's tokenizer.json encodes it (special tokens as the tokenizer adds them). */
     public long[] encode(String text) {
-        throw new UnsupportedOperationException();
+        return requireTokenizer().encode(text);
+    }
+
+    /** The tokenizer's token strings for text, aligned with {@link #encode}. */
+    public String[] tokenStrings(String text) {
+        return requireTokenizer().tokens(text);
     }
 
     public String decode(long[] ids) {
-        throw new UnsupportedOperationException();
+        return requireTokenizer().decode(ids);
+    }
+
+    private ModelTokenizer requireTokenizer() {
+        if (tokenizer == null) {
+            throw new LoupeException(dir.resolve("tokenizer.json") + ": file not found (text input needs the checkpoint's tokenizer; give token ids instead)");
+        }
+        return tokenizer;
     }
 
     /** Every hook name this model exposes, in forward order. */
     public List<String> hookNames() {
-        throw new UnsupportedOperationException();
-    }
-
-    public RunResult run(RunRequest request) {
-        throw new UnsupportedOperationException();
-    }
-
-    /** onToken is called with each new token id as it is produced (may be null). */
-    public Generation generate(GenerateRequest request, LongConsumer onToken) {
-        throw new UnsupportedOperationException();
+        return hookNames;
     }
 
     public NDManager manager() {
-        throw new UnsupportedOperationException();
+        return manager;
+    }
+
+    /** One forward pass with the request's captures and interventions. Close the result to free its memory. */
+    public RunResult run(RunRequest request) {
+        long[][] tokens = request.tokens();
+        checkTokens(tokens[0].length, tokens);
+        List<HookGlob> captures = resolveGlobs(request.captures(), "capture");
+        resolveGlobs(request.interventions().stream().map(Intervention::hook).toList(), "intervention");
+        ActivationCache cache = new ActivationCache(manager);
+        try (NDManager pass = manager.newSubManager()) {
+            HookContext hooks = new HookContext(captures, request.interventions(), cache);
+            NDArray ids = pass.create(flatten(tokens), new Shape(tokens.length, tokens[0].length));
+            TransformerNet.Output out = net.forward(ids, null, hooks);
+            NDArray logits = out.logits();
+            if (logits != null) {
+                logits.attach(cache.manager());
+            }
+            NDArray hidden = out.lastHidden();
+            hidden.attach(cache.manager());
+            return new RunResult(tokens, logits, hidden, cache);
+        } catch (RuntimeException e) {
+            cache.close();
+            throw translate(e);
+        }
+    }
+
+    /**
+     * Generates a continuation, greedily (temperature 0) or by seeded sampling, with the request's interventions
+     * applied at every step. Stops at an EOS token, the token limit, the context length, or when the calling
+     * thread is interrupted (a cancel).
+     */
+    public Generation generate(GenerateRequest request, LongConsumer onToken) {
+        if (!info.causal() || !info.hasLmHead()) {
+            throw new LoupeException(dir + " is a " + info.modelType() + " encoder; generation needs a causal language model");
+        }
+        long[] prompt = request.prompt();
+        checkTokens(prompt.length, new long[][] {prompt});
+        resolveGlobs(request.interventions().stream().map(Intervention::hook).toList(), "intervention");
+        Sampler sampler = new Sampler(request.temperature(), request.topK(), request.topP(), request.seed());
+        List<Long> all = new ArrayList<>();
+        for (long t : prompt) {
+            all.add(t);
+        }
+        List<Long> generated = new ArrayList<>();
+        Generation.StopReason reason = Generation.StopReason.MAX_TOKENS;
+        HookContext hooks = new HookContext(List.of(), request.interventions(), null);
+        try (KvCache cache = request.useKvCache() ? new KvCache(manager, info.layers()) : null) {
+            long[] next = prompt;
+            while (generated.size() < request.maxNewTokens()) {
+                if (Thread.currentThread().isInterrupted()) {
+                    reason = Generation.StopReason.CANCELLED;
+                    break;
+                }
+                if (all.size() >= info.contextLength() && next.length > 0) {
+                    reason = Generation.StopReason.CONTEXT_FULL;
+                    break;
+                }
+                long token;
+                try (NDManager step = manager.newSubManager()) {
+                    long[] input = cache != null ? next : toArray(all);
+                    hooks.setPositionOffset(cache != null ? cache.length() : 0);
+                    NDArray ids = step.create(input, new Shape(1, input.length));
+                    NDArray logits = net.forward(ids, cache, hooks).logits();
+                    float[] last = logits.get(new NDIndex("0, -1, :")).toType(DataType.FLOAT32, false).toFloatArray();
+                    token = sampler.next(last);
+                } catch (RuntimeException e) {
+                    throw translate(e);
+                }
+                generated.add(token);
+                all.add(token);
+                if (onToken != null) {
+                    onToken.accept(token);
+                }
+                if (request.stopAtEos() && isEos(token)) {
+                    reason = Generation.StopReason.EOS;
+                    break;
+                }
+                next = new long[] {token};
+            }
+        }
+        long[] gen = toArray(generated);
+        String text = tokenizer != null ? tokenizer.decode(gen) : "";
+        return new Generation(prompt, gen, text, reason);
+    }
+
+    private boolean isEos(long token) {
+        for (long e : net.spec().eosTokenIds()) {
+            if (e == token) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void checkTokens(int length, long[][] rows) {
+        if (length > info.contextLength()) {
+            throw new LoupeException("the input has " + length + " tokens but " + dir.getFileName()
+                    + "'s context length is " + info.contextLength());
+        }
+        for (long[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                if (row[i] < 0 || row[i] >= info.dVocab()) {
+                    throw new LoupeException("token id " + row[i] + " at position " + i
+                            + " is out of range: the vocabulary has " + info.dVocab() + " tokens (0.." + (info.dVocab() - 1) + ")");
+                }
+            }
+        }
+    }
+
+    private List<HookGlob> resolveGlobs(List<String> globs, String what) {
+        List<HookGlob> out = new ArrayList<>();
+        for (String g : globs) {
+            HookGlob glob = HookGlob.of(g);
+            if (hookNames.stream().noneMatch(glob::matches)) {
+                throw new LoupeException(what + " hook \"" + g + "\" matches no hook of this model (e.g. "
+                        + hookNames.get(Math.min(1, hookNames.size() - 1)) + "; `loupe hooks` lists them)");
+            }
+            out.add(glob);
+        }
+        return out;
+    }
+
+    /** DJL reports shape errors and the like as EngineException; give the user a sentence, not a C++ trace. */
+    private static RuntimeException translate(RuntimeException e) {
+        if (e instanceof LoupeException) {
+            return e;
+        }
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        return new LoupeException("the forward pass failed: " + msg, e);
+    }
+
+    private static long[] flatten(long[][] rows) {
+        long[] out = new long[rows.length * rows[0].length];
+        for (int r = 0; r < rows.length; r++) {
+            System.arraycopy(rows[r], 0, out, r * rows[0].length, rows[0].length);
+        }
+        return out;
+    }
+
+    private static long[] toArray(List<Long> list) {
+        long[] out = new long[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = list.get(i);
+        }
+        return out;
     }
 
     @Override
     public void close() {
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
+        manager.close();
+        weightsSource.close(); // after the manager: F32 weights point into the mapped files
     }
 }
