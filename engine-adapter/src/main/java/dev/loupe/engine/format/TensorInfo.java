@@ -4,8 +4,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Where one tensor lives in a checkpoint: the file, its dtype and shape, and its byte range inside the file's data
- * section (already validated against the file size and the element count).
+ * Where one tensor lives in a checkpoint: the file, its dtype and shape, and its byte range. {@code dataOffset} is
+ * absolute within the file (8 + header length + the header's begin offset), ready to map; the range has been
+ * validated against the file size and the element count.
  */
 public record TensorInfo(String name, Path file, TensorDType dtype, long[] shape, long dataOffset, long byteLength) {
 
