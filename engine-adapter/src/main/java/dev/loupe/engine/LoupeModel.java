@@ -81,7 +81,7 @@ public final class LoupeModel implements AutoCloseable {
             TransformerNet net;
             Weights weights;
             switch (family) {
-                case "gpt2" -> {
+                case "gpt2", "looped" -> {
                     weights = new Weights(source, manager, compute, "gpt2", "wte.weight", Gpt2Net.prefixes());
                     net = new Gpt2Net(config, weights);
                 }
@@ -122,6 +122,9 @@ public final class LoupeModel implements AutoCloseable {
         if (type.equals("gpt2")) {
             return "gpt2";
         }
+        if (type.equals("loupe_looped")) {
+            return "looped";
+        }
         if (LLAMA_TYPES.contains(type)) {
             return "llama";
         }
@@ -144,7 +147,7 @@ public final class LoupeModel implements AutoCloseable {
             throw new ModelFormatException(config.file() + ": missing field \"model_type\"");
         }
         throw new ModelFormatException(config.file() + ": model_type \"" + type
-                + "\" is not supported (Loupe runs gpt2, llama, mistral, qwen2 and bert)");
+                + "\" is not supported (Loupe runs gpt2, llama, mistral, qwen2, bert and loupe_looped)");
     }
 
     private static Engine pytorch() {

@@ -3,7 +3,6 @@ package dev.loupe.engine.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import dev.loupe.engine.format.HfConfig;
 import dev.loupe.engine.hooks.HookContext;
 import java.util.List;
@@ -12,6 +11,11 @@ import java.util.regex.Pattern;
 /**
  * GPT-2 as Hugging Face's GPT2LMHeadModel computes it: learned positions, pre-LN blocks, Conv1D weights stored
  * [in, out], fused q/k/v projection, unembedding tied to the token embedding (or a separate lm_head.weight).
+ *
+ * <p>The same class runs Loupe's recurrent-depth family (model_type {@code loupe_looped}): a GPT-2 whose config
+ * declares {@code block_schedule}, the distinct block applied at each layer (e.g. [0, 0, 0, 1, 1, 1] for A A A B B
+ * B). Only the distinct blocks are stored ({@code h.0.*}, {@code h.1.*}); hooks are named by applied layer, so
+ * {@code blocks.4.hook_resid_post} is the output of the fifth application, and every view works unchanged.
  */
 public final class Gpt2Net extends TransformerNet {
     /** Buffers some GPT-2 exports carry that are not parameters. */
@@ -26,6 +30,8 @@ public final class Gpt2Net extends TransformerNet {
     private final NDArray lnFW;
     private final NDArray lnFB;
     private final Block[] blocks;
+    /** Distinct block index applied at each layer; the identity for plain GPT-2. */
+    private final int[] schedule;
 
     private record Block(NDArray ln1W, NDArray ln1B, NDArray attnW, NDArray attnB, NDArray projW, NDArray projB,
             NDArray ln2W, NDArray ln2B, NDArray fcW, NDArray fcB, NDArray outW, NDArray outB) {
@@ -33,7 +39,8 @@ public final class Gpt2Net extends TransformerNet {
 
     public static NetSpec spec(HfConfig c) {
         int d = c.requireIntAlias("n_embd", "hidden_size");
-        int layers = c.requireIntAlias("n_layer", "num_hidden_layers");
+        int[] schedule = schedule(c);
+        int layers = schedule.length;
         int heads = c.requireIntAlias("n_head", "num_attention_heads");
         if (d % heads != 0) {
             throw c.bad("n_embd", "(" + d + ") is not divisible by n_head (" + heads + ")");
@@ -42,8 +49,52 @@ public final class Gpt2Net extends TransformerNet {
         int vocab = c.requireInt("vocab_size", 1);
         int ctx = c.requireIntAlias("n_positions", "max_position_embeddings");
         long[] eos = c.has("eos_token_id") ? new long[] {c.requireInt("eos_token_id")} : new long[0];
-        return new NetSpec("gpt2", c.optString("model_type", "gpt2"), layers, heads, heads, d, d / heads, inner, vocab,
-                ctx, true, true, List.of(), eos);
+        List<String> letters = new java.util.ArrayList<>();
+        if (c.has("block_schedule")) {
+            for (int b : schedule) {
+                letters.add(String.valueOf((char) ('A' + b)));
+            }
+        }
+        return new NetSpec(letters.isEmpty() ? "gpt2" : "looped", c.optString("model_type", "gpt2"), layers, heads,
+                heads, d, d / heads, inner, vocab, ctx, true, true, letters, eos);
+    }
+
+    /**
+     * The block applied at each layer: block_schedule for recurrent-depth models (indices into the n_layer distinct
+     * blocks), else 0..n_layer-1.
+     */
+    static int[] schedule(HfConfig c) {
+        int distinct = c.requireIntAlias("n_layer", "num_hidden_layers");
+        if (!c.has("block_schedule")) {
+            int[] identity = new int[distinct];
+            for (int i = 0; i < distinct; i++) {
+                identity[i] = i;
+            }
+            return identity;
+        }
+        var json = c.json().get("block_schedule");
+        if (!json.isJsonArray() || json.getAsJsonArray().isEmpty()) {
+            throw c.bad("block_schedule", "must be a non-empty list of block indices, found " + json);
+        }
+        var array = json.getAsJsonArray();
+        int[] out = new int[array.size()];
+        boolean[] seen = new boolean[distinct];
+        for (int i = 0; i < out.length; i++) {
+            var e = array.get(i);
+            if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber() || e.getAsDouble() != Math.rint(e.getAsDouble())
+                    || e.getAsInt() < 0 || e.getAsInt() >= distinct) {
+                throw c.bad("block_schedule", "entry " + i + " is " + e + "; entries must be block indices 0.."
+                        + (distinct - 1) + " (n_layer = " + distinct + " distinct blocks)");
+            }
+            out[i] = e.getAsInt();
+            seen[out[i]] = true;
+        }
+        for (int b = 0; b < distinct; b++) {
+            if (!seen[b]) {
+                throw c.bad("block_schedule", "never applies block " + b + " (n_layer = " + distinct + ")");
+            }
+        }
+        return out;
     }
 
     public Gpt2Net(HfConfig c, Weights w) {
@@ -65,8 +116,10 @@ public final class Gpt2Net extends TransformerNet {
             w.getRaw("lm_head.weight", spec.dVocab(), d); // tied copy saved by some exports: checked, then unused
         }
         this.unembedT = head.transpose(1, 0);
-        this.blocks = new Block[spec.layers()];
-        for (int l = 0; l < spec.layers(); l++) {
+        this.schedule = schedule(c);
+        int distinct = c.requireIntAlias("n_layer", "num_hidden_layers");
+        this.blocks = new Block[distinct];
+        for (int l = 0; l < distinct; l++) {
             String p = "h." + l + ".";
             blocks[l] = new Block(
                     w.get(p + "ln_1.weight", d), w.get(p + "ln_1.bias", d),
@@ -105,7 +158,7 @@ public final class Gpt2Net extends TransformerNet {
         NDArray mask = t > 1 || offset > 0 ? Ops.causalMask(m, offset, t, offset + t, 0, resid.getDataType()) : null;
 
         for (int l = 0; l < spec.layers(); l++) {
-            Block b = blocks[l];
+            Block b = blocks[schedule[l]];
             String p = blockPrefix[l];
             resid = hooks.hook(p + "hook_resid_pre", resid);
             NDArray x = hooks.hook(p + "ln1.hook_normalized", Ops.layerNorm(resid, b.ln1W, b.ln1B, eps));
@@ -134,9 +187,5 @@ public final class Gpt2Net extends TransformerNet {
         NDArray normed = hooks.hook("ln_final.hook_normalized", Ops.layerNorm(resid, lnFW, lnFB, eps));
         NDArray logits = hooks.hook("logits", normed.matMul(unembedT));
         return new Output(logits, normed);
-    }
-
-    DataType dtype() {
-        return wte.getDataType();
     }
 }

@@ -127,7 +127,7 @@ public final class TestCheckpoints {
             Files.writeString(dir.resolve("config.json"), new GsonBuilder().setPrettyPrinting().create().toJson(config),
                     StandardCharsets.UTF_8);
             Map<String, TensorData> tensors = switch (spec.modelType()) {
-                case "gpt2" -> gpt2Tensors(spec);
+                case "gpt2", "loupe_looped" -> gpt2Tensors(spec);
                 case "bert" -> bertTensors(spec);
                 default -> llamaTensors(spec);
             };
@@ -148,7 +148,7 @@ public final class TestCheckpoints {
     /** The tensors a spec produces, in F32, by name (for reference implementations in tests). */
     public static Map<String, TensorData> tensors(Spec spec) {
         return switch (spec.modelType()) {
-            case "gpt2" -> gpt2Tensors(spec);
+            case "gpt2", "loupe_looped" -> gpt2Tensors(spec);
             case "bert" -> bertTensors(spec);
             default -> llamaTensors(spec);
         };
@@ -158,7 +158,7 @@ public final class TestCheckpoints {
         JsonObject c = new JsonObject();
         c.addProperty("model_type", s.modelType());
         switch (s.modelType()) {
-            case "gpt2" -> {
+            case "gpt2", "loupe_looped" -> {
                 c.add("architectures", array("GPT2LMHeadModel"));
                 c.addProperty("n_layer", s.layers());
                 c.addProperty("n_head", s.heads());
