@@ -121,24 +121,42 @@ public final class LlamaNet extends TransformerNet {
         w.checkAllUsed(IGNORABLE);
     }
 
-    /** Per-layer window (0 = full causal): Mistral's applies to every layer, Qwen2's only from max_window_layers on. */
+    /**
+     * Per-layer sliding window (0 = full causal attention), as transformers' configs define it. Mistral: every layer,
+     * sliding_window defaulting to 4096 (null = none). Qwen2: only with use_sliding_window, then on the layers that
+     * layer_types marks "sliding_attention", or when layer_types is absent, from max_window_layers (default 28) on.
+     */
     private static int[] slidingWindows(HfConfig c, String modelType, int layers) {
         int[] out = new int[layers];
         String type = modelType.toLowerCase(Locale.ROOT);
-        if (!c.has("sliding_window")) {
+        boolean qwen = type.startsWith("qwen2");
+        boolean mistral = type.equals("mistral") || type.equals("mixtral");
+        if (!qwen && !mistral) {
             return out;
         }
-        int window = c.requireInt("sliding_window", 1);
-        if (type.startsWith("qwen2")) {
-            if (!c.optBoolean("use_sliding_window", false)) {
-                return out;
+        if (qwen && !c.optBoolean("use_sliding_window", false)) {
+            return out;
+        }
+        boolean explicitNull = c.json().has("sliding_window") && c.json().get("sliding_window").isJsonNull();
+        if (explicitNull) {
+            return out;
+        }
+        int window = c.has("sliding_window") ? c.requireInt("sliding_window", 1) : 4096;
+        if (c.has("layer_types")) {
+            JsonElement types = c.json().get("layer_types");
+            if (!types.isJsonArray() || types.getAsJsonArray().size() != layers) {
+                throw c.bad("layer_types", "must list one attention type per layer (" + layers + "), found " + types);
             }
-            int from = c.optInt("max_window_layers", layers);
-            for (int l = from; l < layers; l++) {
-                out[l] = window;
+            for (int l = 0; l < layers; l++) {
+                if ("sliding_attention".equals(types.getAsJsonArray().get(l).getAsString())) {
+                    out[l] = window;
+                }
             }
-        } else if (type.equals("mistral") || type.equals("mixtral")) {
-            java.util.Arrays.fill(out, window);
+            return out;
+        }
+        int from = qwen ? c.optInt("max_window_layers", 28) : 0;
+        for (int l = from; l < layers; l++) {
+            out[l] = window;
         }
         return out;
     }

@@ -208,7 +208,7 @@ public final class ReferenceMath {
     // ---- activations (transformers' ACT2FN names) ----
 
     /** transformers.activations.ACT2FN[name] applied to one value. */
-    static double activation(String name, double x) {
+    public static double activation(String name, double x) {
         return switch (name) {
             // NewGELUActivation and torch's gelu(approximate="tanh") are the same formula.
             case "gelu_new", "gelu_pytorch_tanh" ->
