@@ -19,6 +19,7 @@ import dev.loupe.engine.model.Gpt2Net;
 import dev.loupe.engine.model.KvCache;
 import dev.loupe.engine.model.LlamaNet;
 import dev.loupe.engine.model.TransformerNet;
+import dev.loupe.engine.model.Unembedding;
 import dev.loupe.engine.model.Weights;
 import dev.loupe.engine.tokenizer.ModelTokenizer;
 import java.nio.file.Path;
@@ -226,6 +227,20 @@ public final class LoupeModel implements AutoCloseable {
 
     public NDManager manager() {
         return manager;
+    }
+
+    /**
+     * The final norm and W_U, to read the residual stream at any layer as next-token logits (the logit lens).
+     *
+     * @throws LoupeException for encoders without a language-modelling head
+     */
+    public Unembedding unembedding() {
+        Unembedding u = net.unembedding();
+        if (u == null) {
+            throw new LoupeException(dir.getFileName() + " is a " + info.modelType()
+                    + " encoder without a language-modelling head; it has no unembedding");
+        }
+        return u;
     }
 
     /** One forward pass with the request's captures and interventions. Close the result to free its memory. */

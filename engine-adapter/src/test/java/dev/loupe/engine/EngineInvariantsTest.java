@@ -104,6 +104,19 @@ class EngineInvariantsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("causalFamilies")
+    void theUnembeddingReadsTheLastResidualAsTheLogits(String name, Spec spec) {
+        try (LoupeModel m = open(spec); RunResult r = m.run(RunRequest.of(TOKENS).capture("*hook_resid_post"));
+                ai.djl.ndarray.NDManager scratch = m.manager().newSubManager()) {
+            NDArray last = r.cache().get("blocks." + (spec.layers() - 1) + ".hook_resid_post");
+            NDArray copy = last.duplicate();
+            copy.attach(scratch);
+            assertClose(r.logits().toFloatArray(), m.unembedding().apply(copy).toFloatArray(), 1e-5,
+                    "logit lens at the last layer");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("causalFamilies")
     void steeringWithCoefficientZeroChangesNothing(String name, Spec spec) {
         // Not a constant vector: LayerNorm subtracts the mean, so a constant shift is invisible to GPT-2.
         float[] vector = new float[spec.dModel()];

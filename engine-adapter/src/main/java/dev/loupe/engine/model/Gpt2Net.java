@@ -132,6 +132,11 @@ public final class Gpt2Net extends TransformerNet {
         w.checkAllUsed(IGNORABLE);
     }
 
+    @Override
+    public Unembedding unembedding() {
+        return new Unembedding(Unembedding.NormKind.LAYER_NORM, lnFW, lnFB, eps, unembedT);
+    }
+
     public static String[] prefixes() {
         return new String[] {"", "transformer."};
     }

@@ -165,6 +165,11 @@ public final class LlamaNet extends TransformerNet {
         return linearWeight.transpose(1, 0);
     }
 
+    @Override
+    public Unembedding unembedding() {
+        return new Unembedding(Unembedding.NormKind.RMS_NORM, normW, null, eps, unembedT);
+    }
+
     public static String[] prefixes() {
         return new String[] {"model.", ""};
     }

@@ -36,6 +36,14 @@ public abstract class TransformerNet {
      */
     public abstract Output forward(NDArray tokens, KvCache cache, HookContext hooks);
 
+    /**
+     * The model's final norm and unembedding, for reading the residual stream at any layer (logit lens, direct
+     * logit attribution). Null for encoders without a language-modelling head.
+     */
+    public Unembedding unembedding() {
+        return null;
+    }
+
     /** Hooks before the first block (hook_embed, hook_pos_embed, ...). */
     protected abstract List<String> embedHooks();
 
