@@ -1,0 +1,62 @@
+package dev.loupe.app;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module rules of DESIGN.md, enforced on the compiled classes (JabRef's way): dependencies point one way, JavaFX
+ * stays in the UI, DJL stays out of it, and results are plain data.
+ */
+class ArchitectureTest {
+    private static JavaClasses loupe;
+
+    @BeforeAll
+    static void importClasses() {
+        loupe = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.loupe");
+    }
+
+    @Test
+    void javaFxOnlyInViewersAndTheAppUi() {
+        noClasses().that().resideOutsideOfPackages("dev.loupe.viewers..", "dev.loupe.app.ui..")
+                .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.controlsfx..", "org.jfree.chart.fx..")
+                .check(loupe);
+    }
+
+    @Test
+    void noDjlInViewersOrTheAppUi() {
+        noClasses().that().resideInAnyPackage("dev.loupe.viewers..", "dev.loupe.app.ui..")
+                .should().dependOnClassesThat().resideInAnyPackage("ai.djl..")
+                .check(loupe);
+    }
+
+    @Test
+    void viewersKnowNoModel() {
+        noClasses().that().resideInAPackage("dev.loupe.viewers..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.loupe.engine..", "dev.loupe.app..")
+                .check(loupe);
+    }
+
+    @Test
+    void resultsArePlainData() {
+        noClasses().that().resideInAPackage("dev.loupe.plugin.result..")
+                .should().dependOnClassesThat().resideInAnyPackage("ai.djl..", "dev.loupe.engine..")
+                .check(loupe);
+    }
+
+    @Test
+    void dependenciesPointOneWay() {
+        noClasses().that().resideInAPackage("dev.loupe.engine..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.loupe.plugin..", "dev.loupe.plugins..",
+                        "dev.loupe.viewers..", "dev.loupe.app..")
+                .check(loupe);
+        noClasses().that().resideInAnyPackage("dev.loupe.plugin..", "dev.loupe.plugins..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.loupe.viewers..", "dev.loupe.app..")
+                .check(loupe);
+    }
+}

@@ -1,0 +1,2 @@
+/** The attention view's computation (issue 5). */
+package dev.loupe.plugins.attention;

@@ -1,0 +1,2 @@
+/** The logitlens view's computation (issue 5). */
+package dev.loupe.plugins.logitlens;
