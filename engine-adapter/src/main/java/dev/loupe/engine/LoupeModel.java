@@ -51,6 +51,7 @@ public final class LoupeModel implements AutoCloseable {
     private final ModelTokenizer tokenizer;
     private final ModelInfo info;
     private final List<String> hookNames;
+    private final java.util.Map<Long, String> tokenLabelCache = new java.util.HashMap<>();
 
     private LoupeModel(Path dir, NDManager manager, TensorSource source, TransformerNet net, ModelTokenizer tokenizer,
             ModelInfo info) {
@@ -213,6 +214,19 @@ public final class LoupeModel implements AutoCloseable {
         return requireTokenizer().decode(ids);
     }
 
+    /**
+     * A display label per token id: each id decoded on its own (" Paris", not the byte-level "ĠParis"); without a
+     * tokenizer, the id as text. Memoised, since views label thousands of cells with a few hundred distinct ids.
+     */
+    public List<String> tokenLabels(long[] ids) {
+        List<String> out = new ArrayList<>(ids.length);
+        for (long id : ids) {
+            out.add(tokenLabelCache.computeIfAbsent(id,
+                    k -> tokenizer == null ? "#" + k : tokenizer.decode(new long[] {k})));
+        }
+        return out;
+    }
+
     private ModelTokenizer requireTokenizer() {
         if (tokenizer == null) {
             throw new LoupeException(dir.resolve("tokenizer.json") + ": file not found (text input needs the checkpoint's tokenizer; give token ids instead)");
@@ -227,6 +241,18 @@ public final class LoupeModel implements AutoCloseable {
 
     public NDManager manager() {
         return manager;
+    }
+
+    /**
+     * Layer {@code layer}'s attention output projection: {W_O [heads*d_head, d_model], b_O [d_model] or null}, owned
+     * by the model (do not close). hook_z [b, p, h, d_head] reshaped to [b, p, h*d_head] times W_O plus b_O is
+     * hook_attn_out; per head, z_h times its d_head rows of W_O is that head's write.
+     */
+    public NDArray[] attentionOutput(int layer) {
+        if (layer < 0 || layer >= info.layers()) {
+            throw new LoupeException("layer " + layer + " is out of range (the model has " + info.layers() + ")");
+        }
+        return net.attentionOutput(layer);
     }
 
     /**

@@ -106,6 +106,11 @@ public final class BertNet extends TransformerNet {
         return linearWeight.transpose(1, 0);
     }
 
+    @Override
+    public NDArray[] attentionOutput(int layer) {
+        return new NDArray[] {blocks[layer].oT, blocks[layer].oB};
+    }
+
     public static String[] prefixes() {
         return new String[] {"", "bert."};
     }

@@ -133,6 +133,12 @@ public final class Gpt2Net extends TransformerNet {
     }
 
     @Override
+    public NDArray[] attentionOutput(int layer) {
+        Block b = blocks[schedule[layer]];
+        return new NDArray[] {b.projW, b.projB};
+    }
+
+    @Override
     public Unembedding unembedding() {
         return new Unembedding(Unembedding.NormKind.LAYER_NORM, lnFW, lnFB, eps, unembedT);
     }

@@ -166,6 +166,11 @@ public final class LlamaNet extends TransformerNet {
     }
 
     @Override
+    public NDArray[] attentionOutput(int layer) {
+        return new NDArray[] {blocks[layer].oT, blocks[layer].oB};
+    }
+
+    @Override
     public Unembedding unembedding() {
         return new Unembedding(Unembedding.NormKind.RMS_NORM, normW, null, eps, unembedT);
     }

@@ -44,6 +44,12 @@ public abstract class TransformerNet {
         return null;
     }
 
+    /**
+     * The attention output projection of an applied layer: {W_O [heads*d_head, d_model], b_O [d_model] or null}, so
+     * that hook_z can be split into per-head writes to the residual stream (direct logit attribution).
+     */
+    public abstract NDArray[] attentionOutput(int layer);
+
     /** Hooks before the first block (hook_embed, hook_pos_embed, ...). */
     protected abstract List<String> embedHooks();
 

@@ -7,10 +7,14 @@ import java.util.Map;
  * A labelled matrix shown as a heatmap: values row-major [rows x cols], with axis names and per-row / per-column
  * labels (tokens, dimensions, layers). {@code diverging} asks for a colour map centred on zero (differences,
  * signed activations); {@code stats} are summary figures shown beside it.
+ *
+ * <p>Optional per-cell text: {@code cellText} is drawn inside each cell (the logit lens's top-1 token) and
+ * {@code cellDetails} is shown on hover (its top-k tokens with probabilities). Both are null or row-major lists of
+ * rows x cols entries.
  */
 public record MatrixResult(String title, int rows, int cols, float[] values, List<String> rowLabels,
         List<String> colLabels, String rowAxis, String colAxis, String valueLabel, boolean diverging,
-        Map<String, Double> stats) implements Result {
+        Map<String, Double> stats, List<String> cellText, List<String> cellDetails) implements Result {
 
     public MatrixResult {
         if (values.length != (long) rows * cols) {
@@ -19,12 +23,29 @@ public record MatrixResult(String title, int rows, int cols, float[] values, Lis
         if (rowLabels.size() != rows || colLabels.size() != cols) {
             throw new IllegalArgumentException("labels do not match the matrix size");
         }
+        if ((cellText != null && cellText.size() != values.length)
+                || (cellDetails != null && cellDetails.size() != values.length)) {
+            throw new IllegalArgumentException("cell text must have one entry per cell");
+        }
         rowLabels = List.copyOf(rowLabels);
         colLabels = List.copyOf(colLabels);
         stats = Map.copyOf(stats);
+        cellText = cellText == null ? null : List.copyOf(cellText);
+        cellDetails = cellDetails == null ? null : List.copyOf(cellDetails);
+    }
+
+    /** A matrix without per-cell text. */
+    public MatrixResult(String title, int rows, int cols, float[] values, List<String> rowLabels,
+            List<String> colLabels, String rowAxis, String colAxis, String valueLabel, boolean diverging,
+            Map<String, Double> stats) {
+        this(title, rows, cols, values, rowLabels, colLabels, rowAxis, colAxis, valueLabel, diverging, stats, null, null);
     }
 
     public float get(int row, int col) {
         return values[row * cols + col];
+    }
+
+    public boolean hasCellText() {
+        return cellText != null;
     }
 }

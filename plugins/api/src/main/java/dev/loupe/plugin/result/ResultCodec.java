@@ -41,61 +41,55 @@ public final class ResultCodec {
         o.addProperty("version", VERSION);
         o.addProperty("type", typeName(result));
         o.addProperty("title", result.title());
-        switch (result) {
-            case MatrixResult m -> writeMatrix(m, o);
-            case GridResult g -> {
-                o.add("rowLabels", strings(g.rowLabels()));
-                o.add("colLabels", strings(g.colLabels()));
-                JsonArray cells = new JsonArray();
-                for (MatrixResult m : g.cells()) {
-                    JsonObject c = new JsonObject();
-                    c.addProperty("title", m.title());
-                    writeMatrix(m, c);
-                    cells.add(c);
+        if (result instanceof MatrixResult m) {
+            writeMatrix(m, o);
+        } else if (result instanceof GridResult g) {
+            o.add("rowLabels", strings(g.rowLabels()));
+            o.add("colLabels", strings(g.colLabels()));
+            JsonArray cells = new JsonArray();
+            for (MatrixResult m : g.cells()) {
+                JsonObject c = new JsonObject();
+                c.addProperty("title", m.title());
+                writeMatrix(m, c);
+                cells.add(c);
+            }
+            o.add("cells", cells);
+        } else if (result instanceof TokenScoresResult t) {
+            o.add("tokens", strings(t.tokens()));
+            o.add("scores", floats(t.scores()));
+            o.addProperty("scoreLabel", t.scoreLabel());
+            o.addProperty("diverging", t.diverging());
+        } else if (result instanceof SeriesResult s) {
+            o.addProperty("xLabel", s.xLabel());
+            o.addProperty("yLabel", s.yLabel());
+            o.addProperty("kind", s.kind().name().toLowerCase(Locale.ROOT));
+            JsonArray all = new JsonArray();
+            for (SeriesResult.Series one : s.series()) {
+                JsonObject j = new JsonObject();
+                j.addProperty("name", one.name());
+                j.add("xLabels", strings(one.xLabels()));
+                j.add("y", doubles(one.y()));
+                all.add(j);
+            }
+            o.add("series", all);
+        } else if (result instanceof ImageResult i) {
+            o.addProperty("width", i.width());
+            o.addProperty("height", i.height());
+            o.addProperty("argb", encodePixels(i.argb()));
+        } else if (result instanceof TableResult t) {
+            o.add("columns", strings(t.columns()));
+            JsonArray rows = new JsonArray();
+            for (List<Object> r : t.rows()) {
+                JsonArray row = new JsonArray();
+                for (Object cell : r) {
+                    row.add(cell(cell));
                 }
-                o.add("cells", cells);
+                rows.add(row);
             }
-            case TokenScoresResult t -> {
-                o.add("tokens", strings(t.tokens()));
-                o.add("scores", floats(t.scores()));
-                o.addProperty("scoreLabel", t.scoreLabel());
-                o.addProperty("diverging", t.diverging());
-            }
-            case SeriesResult s -> {
-                o.addProperty("xLabel", s.xLabel());
-                o.addProperty("yLabel", s.yLabel());
-                o.addProperty("kind", s.kind().name().toLowerCase(Locale.ROOT));
-                JsonArray all = new JsonArray();
-                for (SeriesResult.Series one : s.series()) {
-                    JsonObject j = new JsonObject();
-                    j.addProperty("name", one.name());
-                    j.add("xLabels", strings(one.xLabels()));
-                    j.add("y", doubles(one.y()));
-                    all.add(j);
-                }
-                o.add("series", all);
-            }
-            case ImageResult i -> {
-                o.addProperty("width", i.width());
-                o.addProperty("height", i.height());
-                o.addProperty("argb", encodePixels(i.argb()));
-            }
-            case TableResult t -> {
-                o.add("columns", strings(t.columns()));
-                JsonArray rows = new JsonArray();
-                for (List<Object> r : t.rows()) {
-                    JsonArray row = new JsonArray();
-                    for (Object cell : r) {
-                        row.add(cell(cell));
-                    }
-                    rows.add(row);
-                }
-                o.add("rows", rows);
-            }
-            case CustomResult c -> {
-                o.addProperty("customType", c.type());
-                o.add("data", c.data() == null ? JsonNull.INSTANCE : c.data().deepCopy());
-            }
+            o.add("rows", rows);
+        } else if (result instanceof CustomResult c) {
+            o.addProperty("customType", c.type());
+            o.add("data", c.data() == null ? JsonNull.INSTANCE : c.data().deepCopy());
         }
         return o;
     }
@@ -115,84 +109,79 @@ public final class ResultCodec {
                     + ", newer than this Loupe reads (" + VERSION + "); update Loupe to open it");
         }
         String type = f.string("type");
-        String title = f.string("title");
-        try {
-            return switch (type) {
-                case "matrix" -> readMatrix(f, title);
-                case "grid" -> {
-                    List<String> rowLabels = f.strings("rowLabels");
-                    List<String> colLabels = f.strings("colLabels");
-                    JsonArray arr = f.array("cells");
-                    List<MatrixResult> cells = new ArrayList<>();
-                    for (int i = 0; i < arr.size(); i++) {
-                        Fields c = f.child(arr.get(i), "cells[" + i + "]");
-                        cells.add(readMatrix(c, c.string("title")));
+        String title = f.text("title");
+        return switch (type) {
+            case "matrix" -> readMatrix(f, title);
+            case "grid" -> {
+                List<String> rowLabels = f.strings("rowLabels");
+                List<String> colLabels = f.strings("colLabels");
+                JsonArray arr = f.array("cells");
+                List<MatrixResult> cells = new ArrayList<>();
+                for (int i = 0; i < arr.size(); i++) {
+                    Fields c = f.child(arr.get(i), "cells[" + i + "]");
+                    cells.add(readMatrix(c, c.text("title")));
+                }
+                yield guarded(f, "cells", () -> new GridResult(title, rowLabels, colLabels, cells));
+            }
+            case "tokens" -> {
+                List<String> tokens = f.strings("tokens");
+                float[] scores = f.floats("scores");
+                String label = f.text("scoreLabel");
+                boolean diverging = f.bool("diverging");
+                yield guarded(f, "scores", () -> new TokenScoresResult(title, tokens, scores, label, diverging));
+            }
+            case "series" -> {
+                String xLabel = f.text("xLabel");
+                String yLabel = f.text("yLabel");
+                SeriesResult.Kind kind = f.choice("kind", SeriesResult.Kind.class);
+                JsonArray arr = f.array("series");
+                List<SeriesResult.Series> series = new ArrayList<>();
+                for (int i = 0; i < arr.size(); i++) {
+                    Fields s = f.child(arr.get(i), "series[" + i + "]");
+                    String name = s.string("name");
+                    List<String> xs = s.strings("xLabels");
+                    double[] y = s.doubles("y");
+                    series.add(guarded(s, "y", () -> new SeriesResult.Series(name, xs, y)));
+                }
+                yield new SeriesResult(title, xLabel, yLabel, kind, series);
+            }
+            case "image" -> {
+                int width = f.integer("width", 0, Integer.MAX_VALUE);
+                int height = f.integer("height", 0, Integer.MAX_VALUE);
+                int[] argb = f.pixels("argb");
+                yield guarded(f, "argb", () -> new ImageResult(title, width, height, argb));
+            }
+            case "table" -> {
+                List<String> columns = f.strings("columns");
+                JsonArray arr = f.array("rows");
+                List<List<Object>> rows = new ArrayList<>();
+                for (int i = 0; i < arr.size(); i++) {
+                    String where = "rows[" + i + "]";
+                    if (!arr.get(i).isJsonArray()) {
+                        throw f.bad(where, "must be an array of cells");
                     }
-                    yield guarded(f, "cells", () -> new GridResult(title, rowLabels, colLabels, cells));
-                }
-                case "tokens" -> {
-                    List<String> tokens = f.strings("tokens");
-                    float[] scores = f.floats("scores");
-                    String label = f.string("scoreLabel");
-                    boolean diverging = f.bool("diverging");
-                    yield guarded(f, "scores", () -> new TokenScoresResult(title, tokens, scores, label, diverging));
-                }
-                case "series" -> {
-                    String xLabel = f.string("xLabel");
-                    String yLabel = f.string("yLabel");
-                    SeriesResult.Kind kind = f.choice("kind", SeriesResult.Kind.class);
-                    JsonArray arr = f.array("series");
-                    List<SeriesResult.Series> series = new ArrayList<>();
-                    for (int i = 0; i < arr.size(); i++) {
-                        Fields s = f.child(arr.get(i), "series[" + i + "]");
-                        String name = s.string("name");
-                        List<String> xs = s.strings("xLabels");
-                        double[] y = s.doubles("y");
-                        series.add(guarded(s, "y", () -> new SeriesResult.Series(name, xs, y)));
+                    JsonArray r = arr.get(i).getAsJsonArray();
+                    if (r.size() != columns.size()) {
+                        throw f.bad(where, "has " + r.size() + " cells for " + columns.size() + " columns");
                     }
-                    yield new SeriesResult(title, xLabel, yLabel, kind, series);
-                }
-                case "image" -> {
-                    int width = f.integer("width", 0, Integer.MAX_VALUE);
-                    int height = f.integer("height", 0, Integer.MAX_VALUE);
-                    int[] argb = f.pixels("argb");
-                    yield guarded(f, "argb", () -> new ImageResult(title, width, height, argb));
-                }
-                case "table" -> {
-                    List<String> columns = f.strings("columns");
-                    JsonArray arr = f.array("rows");
-                    List<List<Object>> rows = new ArrayList<>();
-                    for (int i = 0; i < arr.size(); i++) {
-                        String where = "rows[" + i + "]";
-                        if (!arr.get(i).isJsonArray()) {
-                            throw f.bad(where, "must be an array of cells");
-                        }
-                        JsonArray r = arr.get(i).getAsJsonArray();
-                        if (r.size() != columns.size()) {
-                            throw f.bad(where, "has " + r.size() + " cells for " + columns.size() + " columns");
-                        }
-                        List<Object> row = new ArrayList<>();
-                        for (int c = 0; c < r.size(); c++) {
-                            row.add(f.cell(r.get(c), where + "[" + c + "]"));
-                        }
-                        rows.add(row);
+                    List<Object> row = new ArrayList<>();
+                    for (int c = 0; c < r.size(); c++) {
+                        row.add(f.cell(r.get(c), where + "[" + c + "]"));
                     }
-                    yield new TableResult(title, columns, rows);
+                    rows.add(row);
                 }
-                case "custom" -> {
-                    String customType = f.string("customType");
-                    JsonElement data = f.required("data");
-                    if (!data.isJsonObject()) {
-                        throw f.bad("data", "must be an object");
-                    }
-                    yield new CustomResult(title, customType, data.getAsJsonObject().deepCopy());
+                yield new TableResult(title, columns, rows);
+            }
+            case "custom" -> {
+                String customType = f.string("customType");
+                JsonElement data = f.required("data");
+                if (!data.isJsonObject()) {
+                    throw f.bad("data", "must be an object");
                 }
-                default -> throw f.bad("type", "is \"" + type + "\", not one of matrix, grid, tokens, series, image, table, custom");
-            };
-        } catch (NullPointerException e) {
-            // List.copyOf and friends reject null labels; say which document, not which JDK line.
-            throw new IllegalArgumentException("result JSON (" + type + "): a label or cell is null where text is required", e);
-        }
+                yield new CustomResult(title, customType, data.getAsJsonObject().deepCopy());
+            }
+            default -> throw f.bad("type", "is \"" + type + "\", not one of matrix, grid, tokens, series, image, table, custom");
+        };
     }
 
     /** Pretty JSON text of {@link #toJson}. */
@@ -219,16 +208,24 @@ public final class ResultCodec {
         return fromJson(e.getAsJsonObject());
     }
 
-    static String typeName(Result r) {
-        return switch (r) {
-            case MatrixResult m -> "matrix";
-            case GridResult g -> "grid";
-            case TokenScoresResult t -> "tokens";
-            case SeriesResult s -> "series";
-            case ImageResult i -> "image";
-            case TableResult t -> "table";
-            case CustomResult c -> "custom";
-        };
+    /** The "type" discriminator; also the name the CLI and sessions show. */
+    public static String typeName(Result r) {
+        if (r instanceof MatrixResult) {
+            return "matrix";
+        } else if (r instanceof GridResult) {
+            return "grid";
+        } else if (r instanceof TokenScoresResult) {
+            return "tokens";
+        } else if (r instanceof SeriesResult) {
+            return "series";
+        } else if (r instanceof ImageResult) {
+            return "image";
+        } else if (r instanceof TableResult) {
+            return "table";
+        } else if (r instanceof CustomResult) {
+            return "custom";
+        }
+        throw new IllegalArgumentException("not a result: " + r);
     }
 
     // ---- writing ----
@@ -286,9 +283,6 @@ public final class ResultCodec {
      * because a bare "NaN" string would come back as text.
      */
     private static JsonElement cell(Object v) {
-        if (v == null) {
-            return JsonNull.INSTANCE;
-        }
         if (v instanceof String s) {
             return new JsonPrimitive(s);
         }
@@ -343,9 +337,9 @@ public final class ResultCodec {
         if (colLabels.size() != cols) {
             throw f.bad("colLabels", "has " + colLabels.size() + " labels for " + cols + " columns");
         }
-        String rowAxis = f.string("rowAxis");
-        String colAxis = f.string("colAxis");
-        String valueLabel = f.string("valueLabel");
+        String rowAxis = f.text("rowAxis");
+        String colAxis = f.text("colAxis");
+        String valueLabel = f.text("valueLabel");
         boolean diverging = f.bool("diverging");
         Map<String, Double> stats = f.numberMap("stats");
         return new MatrixResult(title, rows, cols, values, rowLabels, colLabels, rowAxis, colAxis, valueLabel,
@@ -399,6 +393,12 @@ public final class ResultCodec {
                 throw bad(field, "must be text");
             }
             return e.getAsString();
+        }
+
+        /** Free text that a result may leave null (titles, axis names): JSON null or absent means null. */
+        String text(String field) {
+            JsonElement e = o.get(field);
+            return e == null || e.isJsonNull() ? null : string(field);
         }
 
         boolean bool(String field) {
@@ -547,9 +547,6 @@ public final class ResultCodec {
 
         /** Table cells: integral text -> Long, other numbers -> Double, as {@link #cell} wrote them. */
         Object cell(JsonElement e, String where) {
-            if (e.isJsonNull()) {
-                return null;
-            }
             if (e.isJsonObject()) {
                 JsonObject n = e.getAsJsonObject();
                 if (n.size() == 1 && n.has("number")) {
@@ -558,10 +555,10 @@ public final class ResultCodec {
                         return d;
                     }
                 }
-                throw bad(where, "must be text, a number, true/false or null");
+                throw bad(where, "must be text, a number, or true/false");
             }
             if (!e.isJsonPrimitive()) {
-                throw bad(where, "must be text, a number, true/false or null");
+                throw bad(where, "must be text, a number, or true/false");
             }
             JsonPrimitive p = e.getAsJsonPrimitive();
             if (p.isString()) {
