@@ -105,7 +105,7 @@ public final class LoupeModel implements AutoCloseable {
             var s = net.spec();
             ModelInfo info = new ModelInfo(s.family(), s.modelType(), s.layers(), s.heads(), s.kvHeads(), s.dModel(),
                     s.dHead(), s.dMlp(), s.dVocab(), s.contextLength(), weights.parameterCount(),
-                    weights.storageDtype(), dtypeName(compute), device.toString(), s.causal(), s.hasLmHead(),
+                    weights.storageDtype(), dtypeName(compute), deviceName(device), s.causal(), s.hasLmHead(),
                     s.blockSchedule(), folder.dir());
             return new LoupeModel(folder.dir(), manager, source, net, tokenizer, info);
         } catch (RuntimeException e) {
@@ -182,6 +182,11 @@ public final class LoupeModel implements AutoCloseable {
             case BF16 -> throw new LoupeException(
                     "bf16 compute is not available: DJL 0.32's PyTorch bridge cannot create BF16 arrays (BF16 checkpoints load fine; compute in f32 or f16)");
         };
+    }
+
+    /** "cpu" or "gpu(0)": DJL's own toString says "cpu()". */
+    private static String deviceName(Device d) {
+        return d.isGpu() ? "gpu(" + d.getDeviceId() + ")" : "cpu";
     }
 
     private static String dtypeName(DataType t) {

@@ -1,0 +1,57 @@
+package dev.loupe.app.cli;
+
+import dev.loupe.engine.LoupeException;
+import dev.loupe.engine.LoupeModel;
+import dev.loupe.engine.ModelOptions;
+import dev.loupe.engine.Precision;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** The options every model command shares (--model, --device, --dtype) and opening the model from them. */
+final class ModelArgs {
+    static final Option MODEL = Option.value("model", "DIR", "a Hugging Face checkpoint folder (config.json, *.safetensors, tokenizer.json)");
+    static final Option DEVICE = Option.value("device", "auto|cpu|gpu", "where to compute; auto = the GPU when there is one (default auto)");
+    static final Option DTYPE = Option.value("dtype", "f32|f16|bf16", "compute precision (default f32)");
+
+    static final List<Option> OPTIONS = List.of(MODEL, DEVICE, DTYPE);
+
+    private ModelArgs() {
+    }
+
+    static Path modelDir(ParsedArgs args) {
+        return Path.of(args.require(MODEL.name()));
+    }
+
+    static LoupeModel open(ParsedArgs args) {
+        Path dir = modelDir(args);
+        String device = args.choice(DEVICE.name(), "auto", "auto", "cpu", "gpu");
+        Precision precision = Precision.valueOf(
+                args.choice(DTYPE.name(), "f32", "f32", "f16", "bf16").toUpperCase(Locale.ROOT));
+        // Checked here too so the message is the same whatever the engine says about a path that is not there.
+        if (!Files.exists(dir)) {
+            throw new LoupeException(dir + ": no such folder (--model must be a Hugging Face checkpoint folder)");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new LoupeException(dir + ": not a folder (--model must be a Hugging Face checkpoint folder)");
+        }
+        return LoupeModel.open(dir, new ModelOptions(device, precision));
+    }
+
+    /** Called before the model is opened, so an empty prompt fails fast. */
+    static void checkPrompt(String prompt) {
+        if (prompt != null && prompt.isBlank()) {
+            throw new UsageException("--prompt is empty");
+        }
+    }
+
+    /** The prompt's token ids; needs the checkpoint's tokenizer. */
+    static long[] encodePrompt(LoupeModel model, Path dir, String prompt, String alternative) {
+        if (!model.hasTokenizer()) {
+            throw new LoupeException(dir.resolve("tokenizer.json") + ": file not found (--prompt needs the checkpoint's tokenizer"
+                    + (alternative == null ? ")" : "; " + alternative + ")"));
+        }
+        return model.encode(prompt);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.loupe.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loupe.engine.testing.TestCheckpoints;
+import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * dev.loupe.app.Main in its own JVM, as ./loupe starts it: the exit code reaches the shell, stderr is one line, and
+ * the process ends once the command is done even after the native engine has started threads.
+ */
+class MainProcessTest {
+
+    @TempDir
+    Path tmp;
+
+    private record Outcome(int code, String out, String err) {
+    }
+
+    private Outcome main(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-cp");
+        cmd.add(classPath());
+        cmd.add("dev.loupe.app.Main");
+        cmd.addAll(List.of(args));
+        Path out = tmp.resolve("out.txt");
+        Path err = tmp.resolve("err.txt");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        // A guard against a JVM kept alive by engine threads, not a timing assertion: a hang is the failure.
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("Main did not exit: " + String.join(" ", args));
+        }
+        return new Outcome(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * This JVM's class path: java.class.path under Maven's Surefire, plus the URLs of any class loader a launcher
+     * put the tests in (the JUnit console launcher does).
+     */
+    private static String classPath() {
+        List<String> entries = new ArrayList<>(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
+        for (ClassLoader l = MainProcessTest.class.getClassLoader(); l != null; l = l.getParent()) {
+            if (l instanceof URLClassLoader u) {
+                for (URL url : u.getURLs()) {
+                    try {
+                        entries.add(Path.of(url.toURI()).toString());
+                    } catch (URISyntaxException | IllegalArgumentException e) {
+                        throw new IllegalStateException("class path entry " + url, e);
+                    }
+                }
+            }
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    @Test
+    void exitCodesReachTheShell() throws Exception {
+        Outcome none = main();
+        assertEquals(Cli.OK, none.code());
+        assertTrue(none.out().contains("usage: loupe"), none.out());
+
+        Outcome usage = main("info", "--nope");
+        assertEquals(Cli.USAGE, usage.code());
+        assertEquals(1, usage.err().lines().count(), usage.err());
+
+        Path missing = tmp.resolve("missing");
+        Outcome failed = main("info", "--model", missing.toString());
+        assertEquals(Cli.FAILED, failed.code());
+        assertEquals("loupe: " + missing + ": no such folder (--model must be a Hugging Face checkpoint folder)",
+                failed.err().strip());
+    }
+
+    @Test
+    void exitsAfterTheEngineHasRun() throws Exception {
+        Path model = TestCheckpoints.write(tmp.resolve("gpt2"), TestCheckpoints.Spec.gpt2());
+        Outcome gen = main("generate", "--model", model.toString(), "--prompt", "w5 w9", "--max-new", "3");
+        assertEquals(Cli.OK, gen.code(), gen.err());
+        assertTrue(gen.out().strip().matches("(w\\d+ ?){1,3}"), gen.out());
+    }
+}
