@@ -25,7 +25,8 @@ public final class Cli {
     private final Map<String, Command> commands = new LinkedHashMap<>();
 
     public Cli(PrintStream out, PrintStream err, Map<String, String> env) {
-        this(out, err, env, List.of(new InfoCommand(), new HooksCommand(), new TraceCommand(), new GenerateCommand()));
+        this(out, err, env, List.of(new InfoCommand(), new HooksCommand(), new TraceCommand(), new GenerateCommand(),
+                new AnalyzeCommand(), new PluginsCommand()));
     }
 
     /** With a chosen command set; tests use it to reach the error paths that real commands should never take. */

@@ -1,0 +1,311 @@
+package dev.loupe.app.plugins;
+
+import dev.loupe.plugin.AnalysisPlugin;
+import dev.loupe.plugin.PluginApi;
+import dev.loupe.plugin.PluginInfo;
+import dev.loupe.plugin.params.ParamSpec;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.jar.JarFile;
+
+/**
+ * The analysis plugins this Loupe can run: those on the class path (the built-ins) and those in the jars of the
+ * user's plugin folder, each jar in its own class loader whose parent is the app's, so jars cannot see each other's
+ * classes and the plugin API is shared. Discovery never fails as a whole: a jar that is not a jar, a provider that
+ * is missing, does not link, throws from its constructor, {@code info()} or {@code params()}, or was built for
+ * another {@link PluginApi#VERSION} is left out and reported as a {@link PluginFailure}. Of two plugins with the
+ * same id the first found wins (class path first, then jars by file name).
+ *
+ * <p>QuPath's ExtensionLoader catches a ServiceConfigurationError around its whole loop, so one broken provider
+ * hides the ones after it; here each provider is loaded, instantiated and checked on its own.
+ */
+public final class PluginRegistry implements AutoCloseable {
+    /** Where this Loupe keeps a user's plugin jars. */
+    public static final String PLUGIN_DIR_PROPERTY = "loupe.plugin.dir";
+    static final String CLASS_PATH = "class path";
+    static final String SERVICE_FILE = "META-INF/services/" + AnalysisPlugin.class.getName();
+
+    /** A plugin ready to run: its info and parameters were read once and checked at discovery. */
+    public record LoadedPlugin(AnalysisPlugin plugin, PluginInfo info, ParamSpec params, String source) {
+        public String id() {
+            return info.id();
+        }
+
+        /** Found on the app's class path (shipped with Loupe) rather than in the user's plugin folder. */
+        public boolean builtIn() {
+            return CLASS_PATH.equals(source);
+        }
+    }
+
+    /**
+     * Something that was not loaded: {@code source} is the jar's file name (or "class path"), {@code plugin} the
+     * provider class when the failure is one plugin's (null when it is the whole jar's), {@code reason} one line.
+     */
+    public record PluginFailure(String source, String plugin, String reason) {
+        public String describe() {
+            return source + (plugin == null ? "" : " (" + plugin + ")") + ": " + reason;
+        }
+    }
+
+    private final List<LoadedPlugin> plugins;
+    private final List<PluginFailure> failures;
+    private final List<URLClassLoader> loaders;
+
+    private PluginRegistry(List<LoadedPlugin> plugins, List<PluginFailure> failures, List<URLClassLoader> loaders) {
+        this.plugins = List.copyOf(plugins);
+        this.failures = List.copyOf(failures);
+        this.loaders = List.copyOf(loaders);
+    }
+
+    /** {@code ~/.loupe/plugins}, or the folder named by the system property {@value #PLUGIN_DIR_PROPERTY}. */
+    public static Path defaultPluginDir() {
+        String override = System.getProperty(PLUGIN_DIR_PROPERTY);
+        if (override != null && !override.isBlank()) {
+            return Path.of(override);
+        }
+        return Path.of(System.getProperty("user.home"), ".loupe", "plugins");
+    }
+
+    /** Plugins on the app's class path and in {@code userPluginDir} (which may be null or missing: none there). */
+    public static PluginRegistry discover(Path userPluginDir) {
+        return discover(PluginRegistry.class.getClassLoader(), userPluginDir);
+    }
+
+    /** As {@link #discover(Path)}, with the class loader that stands for the app's class path. */
+    public static PluginRegistry discover(ClassLoader appLoader, Path userPluginDir) {
+        Discovery d = new Discovery();
+        d.load(ServiceLoader.load(AnalysisPlugin.class, appLoader), CLASS_PATH);
+        if (userPluginDir != null && Files.exists(userPluginDir)) {
+            for (Path jar : jars(userPluginDir, d)) {
+                d.loadJar(jar, appLoader);
+            }
+        }
+        List<LoadedPlugin> sorted = new ArrayList<>(d.byId.values());
+        sorted.sort(Comparator.comparing((LoadedPlugin p) -> p.info().name().toLowerCase(Locale.ROOT))
+                .thenComparing(LoadedPlugin::id));
+        return new PluginRegistry(sorted, d.failures, d.loaders);
+    }
+
+    private static List<Path> jars(Path dir, Discovery d) {
+        List<Path> jars = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            d.fail(dir.toString(), null, "the plugin folder is not a folder");
+            return jars;
+        }
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*.jar")) {
+            for (Path p : s) {
+                if (Files.isRegularFile(p)) {
+                    jars.add(p);
+                }
+            }
+        } catch (IOException e) {
+            d.fail(dir.toString(), null, "cannot list the plugin folder: " + e.getMessage());
+        }
+        jars.sort(Comparator.comparing(p -> p.getFileName().toString()));
+        return jars;
+    }
+
+    /** Loaded plugins, sorted by name. */
+    public List<LoadedPlugin> plugins() {
+        return plugins;
+    }
+
+    /** What could not be loaded, in discovery order. */
+    public List<PluginFailure> failures() {
+        return failures;
+    }
+
+    public Optional<LoadedPlugin> find(String id) {
+        return plugins.stream().filter(p -> p.id().equals(id)).findFirst();
+    }
+
+    /** Releases the jars' class loaders (open jar files); plugins from jars must not be used afterwards. */
+    @Override
+    public void close() {
+        for (URLClassLoader l : loaders) {
+            try {
+                l.close();
+            } catch (IOException ignored) {
+                // Nothing to do: the JVM releases the file at exit.
+            }
+        }
+    }
+
+    /** The state of one discovery run. */
+    private static final class Discovery {
+        final Map<String, LoadedPlugin> byId = new LinkedHashMap<>();
+        final List<PluginFailure> failures = new ArrayList<>();
+        final List<URLClassLoader> loaders = new ArrayList<>();
+
+        void fail(String source, String plugin, String reason) {
+            failures.add(new PluginFailure(source, plugin, oneLine(reason)));
+        }
+
+        void loadJar(Path jar, ClassLoader appLoader) {
+            String source = jar.getFileName().toString();
+            // URLClassLoader skips a jar it cannot open without a word; open it here first to say why.
+            try (JarFile file = new JarFile(jar.toFile())) {
+                if (file.getEntry(SERVICE_FILE) == null) {
+                    fail(source, null, "declares no plugin (no " + SERVICE_FILE + ")");
+                    return;
+                }
+            } catch (IOException | SecurityException e) {
+                fail(source, null, "not a readable jar (" + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+                return;
+            }
+            JarPluginLoader loader;
+            try {
+                loader = new JarPluginLoader(jar, appLoader);
+            } catch (IOException e) {
+                fail(source, null, "cannot open: " + e.getMessage());
+                return;
+            }
+            int before = byId.size();
+            load(ServiceLoader.load(AnalysisPlugin.class, loader), source);
+            if (byId.size() > before) {
+                loaders.add(loader);
+            } else {
+                try {
+                    loader.close();
+                } catch (IOException ignored) {
+                    // only releases a file handle
+                }
+            }
+        }
+
+        void load(ServiceLoader<AnalysisPlugin> loader, String source) {
+            Iterator<ServiceLoader.Provider<AnalysisPlugin>> it = loader.stream().iterator();
+            // After an error the iterator moves on to the next provider line; the guard only stops a loader that
+            // keeps failing on the same one.
+            for (int errors = 0; errors < 1000; ) {
+                ServiceLoader.Provider<AnalysisPlugin> provider;
+                try {
+                    if (!it.hasNext()) {
+                        return;
+                    }
+                    provider = it.next();
+                } catch (ServiceConfigurationError | LinkageError e) {
+                    fail(source, null, describe(e));
+                    errors++;
+                    continue;
+                }
+                String className = null;
+                try {
+                    className = provider.type().getName();
+                    accept(provider.get(), source, className);
+                } catch (ServiceConfigurationError | LinkageError | Exception e) {
+                    fail(source, className, describe(e));
+                }
+            }
+        }
+
+        private void accept(AnalysisPlugin plugin, String source, String className) {
+            PluginInfo info;
+            try {
+                info = plugin.info();
+            } catch (LinkageError | Exception e) {
+                fail(source, className, "info() failed: " + describe(e));
+                return;
+            }
+            if (info == null) {
+                fail(source, className, "info() returned null");
+                return;
+            }
+            if (info.apiVersion() != PluginApi.VERSION) {
+                fail(source, className, info.id() + " " + info.version() + " is built for plugin API "
+                        + info.apiVersion() + "; this Loupe has plugin API " + PluginApi.VERSION);
+                return;
+            }
+            ParamSpec params;
+            try {
+                params = plugin.params();
+                if (params == null) {
+                    fail(source, className, "params() returned null");
+                    return;
+                }
+                params.defaults(); // a default outside its own range would fail every run; say so now
+            } catch (LinkageError | Exception e) {
+                fail(source, className, "params() failed: " + describe(e));
+                return;
+            }
+            LoadedPlugin first = byId.get(info.id());
+            if (first != null) {
+                fail(source, className, "duplicate plugin id " + info.id() + ": already provided by "
+                        + first.plugin().getClass().getName() + " from " + first.source() + ", which is kept");
+                return;
+            }
+            byId.put(info.id(), new LoadedPlugin(plugin, info, params, source));
+        }
+    }
+
+    /**
+     * One line for a loading error. ServiceLoader prefixes its messages with the service name and hides the real
+     * cause inside; the user needs the cause.
+     */
+    static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        String prefix = AnalysisPlugin.class.getName() + ": ";
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < 4; depth++, t = t.getCause()) {
+            if (sb.length() > 0) {
+                sb.append(": ");
+            }
+            String msg = t.getMessage();
+            if (t instanceof ServiceConfigurationError && msg != null) {
+                sb.append(msg.startsWith(prefix) ? msg.substring(prefix.length()) : msg);
+            } else if (t instanceof NoClassDefFoundError && msg != null) {
+                sb.append("missing class ").append(msg.replace('/', '.'));
+                break; // its cause only repeats the name
+            } else {
+                sb.append(t.getClass().getSimpleName());
+                if (msg != null) {
+                    sb.append(": ").append(msg);
+                }
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return sb.toString();
+    }
+
+    static String oneLine(String s) {
+        return s == null || s.isBlank() ? "(no message)" : s.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    /**
+     * A plugin jar's loader: classes resolve through the app's loader first (one copy of the plugin API and DJL),
+     * but service files come from this jar alone, so the app's own plugins are not found a second time through
+     * the parent.
+     */
+    private static final class JarPluginLoader extends URLClassLoader {
+        static {
+            registerAsParallelCapable();
+        }
+
+        JarPluginLoader(Path jar, ClassLoader parent) throws IOException {
+            super("loupe-plugin:" + jar.getFileName(), new URL[] {jar.toUri().toURL()}, parent);
+        }
+
+        @Override
+        public Enumeration<URL> getResources(String name) throws IOException {
+            return name.startsWith("META-INF/services/") ? findResources(name) : super.getResources(name);
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package dev.loupe.app.plugins;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.loupe.engine.LoupeException;
+import dev.loupe.engine.LoupeModel;
+import dev.loupe.engine.ModelInfo;
+import dev.loupe.engine.RunRequest;
+import dev.loupe.engine.RunResult;
+import dev.loupe.engine.testing.TestCheckpoints;
+import dev.loupe.plugin.AnalysisContext;
+import dev.loupe.plugin.AnalysisPlugin;
+import dev.loupe.plugin.PluginApi;
+import dev.loupe.plugin.PluginInfo;
+import dev.loupe.plugin.Progress;
+import dev.loupe.plugin.params.ParamDef;
+import dev.loupe.plugin.params.ParamSpec;
+import dev.loupe.plugin.params.Params;
+import dev.loupe.plugin.result.MatrixResult;
+import dev.loupe.plugin.result.Result;
+import dev.loupe.plugin.result.TableResult;
+import dev.loupe.plugins.activations.ActivationsPlugin;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AnalysisRunnerTest {
+    @TempDir
+    static Path tmp;
+    static LoupeModel model;
+
+    @BeforeAll
+    static void open() {
+        model = LoupeModel.open(TestCheckpoints.write(tmp.resolve("gpt2"), TestCheckpoints.Spec.gpt2()));
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    /** A plugin whose analyze is a lambda; it remembers the context it was given so tests can check it was freed. */
+    static final class Probe implements AnalysisPlugin {
+        interface Body {
+            Result analyze(AnalysisContext ctx, Progress progress) throws Exception;
+        }
+
+        final Body body;
+        boolean accepts = true;
+        AnalysisContext seen;
+        NDManager cacheManager;
+
+        Probe(Body body) {
+            this.body = body;
+        }
+
+        @Override
+        public PluginInfo info() {
+            return new PluginInfo("test.probe", "Probe", "0.1", PluginApi.VERSION, "");
+        }
+
+        @Override
+        public ParamSpec params() {
+            return ParamSpec.of(new ParamDef.IntParam("n", "N", "", 1, 0, 9));
+        }
+
+        @Override
+        public boolean accepts(ModelInfo m) {
+            return accepts;
+        }
+
+        @Override
+        public String whyNot(ModelInfo m) {
+            return "needs a vision model, this is " + m.modelType();
+        }
+
+        @Override
+        public List<String> captures(ModelInfo m, Params p) {
+            return List.of("blocks.0.hook_resid_post");
+        }
+
+        @Override
+        public Result analyze(AnalysisContext ctx, Params p, Progress progress) throws Exception {
+            seen = ctx;
+            cacheManager = ctx.run().cache().manager();
+            assertArrayEquals(new long[] {1, ctx.tokens().length, 32}, ctx.run().cache().shape("blocks.0.hook_resid_post"));
+            // Scratch work in the scope the host gave.
+            NDArray scratch = ctx.manager().ones(new ai.djl.ndarray.types.Shape(4));
+            assertSame(ctx.manager(), scratch.getManager());
+            return body.analyze(ctx, progress);
+        }
+
+        void assertFreed() {
+            assertFalse(seen.manager().isOpen(), "the scratch scope is closed after analyze");
+            assertFalse(cacheManager.isOpen(), "the run's activations are freed after analyze");
+        }
+    }
+
+    static final Result OK = new TableResult("ok", List.of("a"), List.of());
+
+    static Result run(AnalysisPlugin p, AnalysisInput in, Progress progress) {
+        return AnalysisRunner.run(model, p, p.params().defaults(), in, progress);
+    }
+
+    @Test
+    void activationsFromTextHaveTokenLabelsAndTheRunsValues() {
+        ActivationsPlugin plugin = new ActivationsPlugin();
+        Params params = plugin.params().parse(Map.of("hook", "blocks.1.hook_resid_mid"));
+        MatrixResult m = (MatrixResult) AnalysisRunner.run(model, plugin, params, AnalysisInput.ofText("w3 w9 w2"), Progress.none());
+        assertEquals(List.of("w3", "w9", "w2"), m.rowLabels());
+        try (RunResult r = model.run(RunRequest.of(3, 9, 2).capture("blocks.1.hook_resid_mid"))) {
+            assertArrayEquals(r.cache().floats("blocks.1.hook_resid_mid"), m.values());
+        }
+    }
+
+    @Test
+    void tokenInputIsLabelledWithTheIds() {
+        Probe p = new Probe((ctx, pr) -> OK);
+        assertSame(OK, run(p, AnalysisInput.ofTokens(3, 9, 2), Progress.none()));
+        assertEquals(List.of("3", "9", "2"), p.seen.tokenLabels());
+        assertArrayEquals(new long[] {3, 9, 2}, p.seen.tokens());
+        assertNull(p.seen.prompt());
+        p.assertFreed();
+    }
+
+    @Test
+    void textInputKeepsThePrompt() {
+        Probe p = new Probe((ctx, pr) -> OK);
+        run(p, AnalysisInput.ofText("w1 w2"), Progress.none());
+        assertEquals("w1 w2", p.seen.prompt());
+        assertEquals(List.of("w1", "w2"), p.seen.tokenLabels());
+        assertArrayEquals(new long[] {1, 2}, p.seen.tokens());
+    }
+
+    @Test
+    void aModelThePluginDoesNotAcceptIsRefusedWithItsReason() {
+        Probe p = new Probe((ctx, pr) -> OK);
+        p.accepts = false;
+        LoupeException e = assertThrows(LoupeException.class, () -> run(p, AnalysisInput.ofTokens(1), Progress.none()));
+        assertEquals("test.probe: needs a vision model, this is gpt2", e.getMessage());
+        assertNull(p.seen, "analyze never ran");
+    }
+
+    @Test
+    void aPluginBugIsOneLineNamingThePluginAndEverythingIsFreed() {
+        Probe p = new Probe((ctx, pr) -> {
+            throw new IllegalStateException("index 7\n  at somewhere deep");
+        });
+        LoupeException e = assertThrows(LoupeException.class, () -> run(p, AnalysisInput.ofTokens(1, 2), Progress.none()));
+        assertEquals("plugin test.probe failed: IllegalStateException: index 7", e.getMessage());
+        assertTrue(e.getCause() instanceof IllegalStateException);
+        p.assertFreed();
+    }
+
+    @Test
+    void aPluginsOwnMessageIsKept() {
+        Probe p = new Probe((ctx, pr) -> {
+            throw new LoupeException("head 9 is out of range");
+        });
+        LoupeException e = assertThrows(LoupeException.class, () -> run(p, AnalysisInput.ofTokens(1), Progress.none()));
+        assertEquals("test.probe: head 9 is out of range", e.getMessage());
+        p.assertFreed();
+    }
+
+    @Test
+    void linkErrorsInsideAnalyzeAreFailuresToo() {
+        Probe p = new Probe((ctx, pr) -> {
+            throw new NoClassDefFoundError("acme/Gone");
+        });
+        LoupeException e = assertThrows(LoupeException.class, () -> run(p, AnalysisInput.ofTokens(1), Progress.none()));
+        assertTrue(e.getMessage().startsWith("plugin test.probe failed: NoClassDefFoundError"), e.getMessage());
+        p.assertFreed();
+    }
+
+    @Test
+    void nullResultIsAFailure() {
+        Probe p = new Probe((ctx, pr) -> null);
+        LoupeException e = assertThrows(LoupeException.class, () -> run(p, AnalysisInput.ofTokens(1), Progress.none()));
+        assertTrue(e.getMessage().contains("no result"), e.getMessage());
+        p.assertFreed();
+    }
+
+    /** A progress cancelled from outside once the plugin has started. */
+    static final class CancelAfterBegin implements Progress {
+        final AtomicBoolean cancelled = new AtomicBoolean();
+
+        @Override
+        public void begin(String task, long totalWork) {
+            cancelled.set(true);
+        }
+
+        @Override
+        public void worked(long units) {
+        }
+
+        @Override
+        public void message(String text) {
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancelled.get();
+        }
+    }
+
+    @Test
+    void cancellationInsideAnalyzePropagatesAsCancellation() {
+        Probe p = new Probe((ctx, pr) -> {
+            pr.begin("work", 2);
+            pr.checkCancelled();
+            return OK;
+        });
+        assertThrows(CancellationException.class, () -> run(p, AnalysisInput.ofTokens(1, 2), new CancelAfterBegin()));
+        p.assertFreed();
+    }
+
+    @Test
+    void cancelledBeforeTheRunNeverAnalyzes() {
+        Probe p = new Probe((ctx, pr) -> OK);
+        CancelAfterBegin progress = new CancelAfterBegin();
+        progress.cancelled.set(true);
+        assertThrows(CancellationException.class, () -> run(p, AnalysisInput.ofTokens(1), progress));
+        assertNull(p.seen);
+    }
+
+    @Test
+    void interruptIsCancellation() {
+        Probe p = new Probe((ctx, pr) -> {
+            throw new InterruptedException();
+        });
+        try {
+            assertThrows(CancellationException.class, () -> run(p, AnalysisInput.ofTokens(1), Progress.none()));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller");
+        } finally {
+            Thread.interrupted();
+        }
+        p.assertFreed();
+    }
+
+    @Test
+    void engineErrorsPassThroughUnchanged() {
+        Probe p = new Probe((ctx, pr) -> OK);
+        LoupeException e = assertThrows(LoupeException.class, () -> run(p, AnalysisInput.ofTokens(1, 999), Progress.none()));
+        assertTrue(e.getMessage().startsWith("token id 999 at position 1 is out of range"), e.getMessage());
+
+        ActivationsPlugin a = new ActivationsPlugin();
+        Params bad = a.params().parse(Map.of("hook", "blocks.7.hook_resid_post"));
+        LoupeException hook = assertThrows(LoupeException.class,
+                () -> AnalysisRunner.run(model, a, bad, AnalysisInput.ofTokens(1), Progress.none()));
+        assertTrue(hook.getMessage().contains("blocks.7.hook_resid_post"), hook.getMessage());
+    }
+
+    @Test
+    void paramsOfAnotherPluginAreRefused() {
+        Probe p = new Probe((ctx, pr) -> OK);
+        Params other = new ActivationsPlugin().params().defaults();
+        assertThrows(IllegalArgumentException.class,
+                () -> AnalysisRunner.run(model, p, other, AnalysisInput.ofTokens(1), Progress.none()));
+    }
+
+    @Test
+    void inputIsTextOrTokens() {
+        assertThrows(IllegalArgumentException.class, () -> AnalysisInput.ofText(""));
+        assertThrows(IllegalArgumentException.class, () -> AnalysisInput.ofTokens());
+        assertThrows(IllegalArgumentException.class, () -> new AnalysisInput("a", new long[] {1}));
+        assertThrows(IllegalArgumentException.class, () -> new AnalysisInput(null, null));
+        long[] ids = {1, 2};
+        AnalysisInput in = AnalysisInput.ofTokens(ids);
+        ids[0] = 5;
+        assertArrayEquals(new long[] {1, 2}, in.tokens(), "a copy");
+        assertEquals(AnalysisInput.ofTokens(1, 2), in);
+        assertEquals("tokens 1,2", in.describe());
+        assertEquals("hi", AnalysisInput.ofText("hi").describe());
+    }
+}

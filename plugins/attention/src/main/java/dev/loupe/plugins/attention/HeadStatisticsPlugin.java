@@ -1,0 +1,166 @@
+package dev.loupe.plugins.attention;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.loupe.engine.ModelInfo;
+import dev.loupe.plugin.AnalysisContext;
+import dev.loupe.plugin.AnalysisPlugin;
+import dev.loupe.plugin.PluginApi;
+import dev.loupe.plugin.PluginInfo;
+import dev.loupe.plugin.Progress;
+import dev.loupe.plugin.params.ParamDef;
+import dev.loupe.plugin.params.ParamSpec;
+import dev.loupe.plugin.params.Params;
+import dev.loupe.plugin.result.MatrixResult;
+import dev.loupe.plugin.result.Result;
+import dev.loupe.plugin.result.TableResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Per-head summaries that find heads worth a look: entropy (diffuse vs sharp), mass on the first token (attention
+ * sinks), previous-token score and induction score. The first three describe the user's input; induction needs a
+ * repeated sequence, which the plugin generates itself (see {@link InductionScores}).
+ */
+public final class HeadStatisticsPlugin implements AnalysisPlugin {
+    public static final String ID = "loupe.head-stats";
+
+    static final String TABLE = "table";
+    static final String ENTROPY = "entropy";
+    static final String SINK = "sink";
+    static final String PREV_TOKEN = "prev_token";
+    static final String INDUCTION = "induction";
+
+    private static final ParamSpec PARAMS = ParamSpec.of(
+            new ParamDef.ChoiceParam("show", "Show",
+                    "table: every statistic per layer and head; or one statistic as a layer x head heatmap",
+                    TABLE, List.of(TABLE, ENTROPY, SINK, PREV_TOKEN, INDUCTION)),
+            new ParamDef.IntParam("seqLen", "Induction sequence length",
+                    "Length of the random sequence that is repeated twice for the induction score", 20, 2, 100_000),
+            new ParamDef.IntParam("seed", "Induction seed", "Seed of the random sequence", 0, 0, Integer.MAX_VALUE),
+            new ParamDef.IntParam("minToken", "Lowest token id",
+                    "Random tokens are drawn from [minToken, vocabulary size), e.g. to skip special tokens", 0, 0,
+                    Integer.MAX_VALUE),
+            new ParamDef.IntParam("bos", "BOS token id",
+                    "Token put before the repeated sequence, for models trained with one (-1: none)", -1, -1,
+                    Integer.MAX_VALUE));
+
+    @Override
+    public PluginInfo info() {
+        return new PluginInfo(ID, "Head statistics", "1.0.0", PluginApi.VERSION,
+                "Entropy, attention-sink mass and previous-token score of every head on the input, and induction "
+                        + "score on a generated repeated random sequence");
+    }
+
+    @Override
+    public ParamSpec params() {
+        return PARAMS;
+    }
+
+    @Override
+    public boolean accepts(ModelInfo model) {
+        return model.layers() > 0 && model.heads() > 0;
+    }
+
+    @Override
+    public List<String> captures(ModelInfo model, Params params) {
+        // The induction score runs its own input; the other statistics read the host's run.
+        return params.getString("show").equals(INDUCTION) ? List.of() : List.of(AttentionMaths.PATTERN_GLOB);
+    }
+
+    @Override
+    public Result analyze(AnalysisContext ctx, Params params, Progress progress) {
+        ModelInfo info = ctx.model().info();
+        String show = params.getString("show");
+        int seqLen = params.getInt("seqLen");
+        int seed = params.getInt("seed");
+        int minToken = params.getInt("minToken");
+        int bos = params.getInt("bos");
+        boolean wantInput = !show.equals(INDUCTION);
+        boolean wantInduction = show.equals(TABLE) || show.equals(INDUCTION);
+        if (wantInduction) {
+            InductionScores.check(info, seqLen, minToken, bos); // fail before any work
+        }
+        int layers = info.layers();
+        int heads = info.heads();
+        progress.begin("Head statistics", (wantInput ? layers : 0) + (wantInduction ? layers : 0));
+
+        float[][] entropy = null;
+        float[][] sink = null;
+        float[][] prev = null;
+        if (wantInput) {
+            try (NDManager scope = ctx.manager().newSubManager()) {
+                NDArray p = AttentionMaths.stackPatterns(ctx.run().cache(), AttentionMaths.range(0, layers), scope,
+                        progress);
+                int t = (int) p.getShape().get(3);
+                entropy = AttentionMaths.toMatrix(AttentionMaths.meanEntropy(p));
+                sink = AttentionMaths.toMatrix(AttentionMaths.meanSink(p));
+                // A single token has no previous token: NaN, shown as "no value" rather than a misleading 0.
+                prev = t > 1 ? AttentionMaths.toMatrix(AttentionMaths.diagonalMean(p, -1, 1, t)) : nan(layers, heads);
+            }
+        }
+        float[][] induction = null;
+        if (wantInduction) {
+            progress.message("Induction: running the model on a repeated random sequence");
+            induction = InductionScores.compute(ctx.model(), seqLen, seed, minToken, bos, progress);
+        }
+
+        String inductionNote = "induction on a random sequence of " + seqLen + " tokens repeated twice (seed " + seed
+                + (bos >= 0 ? ", after BOS " + bos : "") + ")";
+        return switch (show) {
+            case ENTROPY -> heatmap("Attention entropy per head, mean over query positions (on the input)", entropy,
+                    "entropy (nats)");
+            case SINK -> heatmap("Attention to the first token per head (on the input)", sink, "mass on first token");
+            case PREV_TOKEN -> heatmap("Previous-token score per head (on the input)", prev, "attention to i-1");
+            case INDUCTION -> heatmap("Induction score per head (" + inductionNote + ")", induction,
+                    "induction score");
+            default -> table("Head statistics: entropy, sink and prev_token on the input; " + inductionNote, entropy,
+                    sink, prev, induction);
+        };
+    }
+
+    private static TableResult table(String title, float[][] entropy, float[][] sink, float[][] prev,
+            float[][] induction) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (int l = 0; l < entropy.length; l++) {
+            for (int h = 0; h < entropy[l].length; h++) {
+                rows.add(List.of(l, h, (double) entropy[l][h], (double) sink[l][h], (double) prev[l][h],
+                        (double) induction[l][h]));
+            }
+        }
+        return new TableResult(title, List.of("layer", "head", ENTROPY, SINK, PREV_TOKEN, INDUCTION), rows);
+    }
+
+    private static MatrixResult heatmap(String title, float[][] values, String valueLabel) {
+        int layers = values.length;
+        int heads = values[0].length;
+        float[] flat = new float[layers * heads];
+        double max = Double.NEGATIVE_INFINITY;
+        int argLayer = 0;
+        int argHead = 0;
+        for (int l = 0; l < layers; l++) {
+            System.arraycopy(values[l], 0, flat, l * heads, heads);
+            for (int h = 0; h < heads; h++) {
+                if (values[l][h] > max) {
+                    max = values[l][h];
+                    argLayer = l;
+                    argHead = h;
+                }
+            }
+        }
+        Map<String, Double> stats = Double.isFinite(max)
+                ? Map.of("max", max, "max at layer", (double) argLayer, "max at head", (double) argHead)
+                : Map.of();
+        return new MatrixResult(title, layers, heads, flat, AttentionMaths.labels("L", layers),
+                AttentionMaths.labels("H", heads), "layer", "head", valueLabel, false, stats);
+    }
+
+    private static float[][] nan(int layers, int heads) {
+        float[][] out = new float[layers][heads];
+        for (float[] row : out) {
+            java.util.Arrays.fill(row, Float.NaN);
+        }
+        return out;
+    }
+}
