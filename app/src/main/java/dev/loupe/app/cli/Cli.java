@@ -26,7 +26,7 @@ public final class Cli {
 
     public Cli(PrintStream out, PrintStream err, Map<String, String> env) {
         this(out, err, env, List.of(new InfoCommand(), new HooksCommand(), new TraceCommand(), new GenerateCommand(),
-                new AnalyzeCommand(), new PluginsCommand()));
+                new AnalyzeCommand(), new PluginsCommand(), new SessionCommand()));
     }
 
     /** With a chosen command set; tests use it to reach the error paths that real commands should never take. */
@@ -80,6 +80,11 @@ public final class Cli {
             return OK;
         }
         Command command = command(name);
+        if (command instanceof SessionCommand session && args.size() > 1) {
+            // "session list FILE": a subcommand and file operands, which ParsedArgs (options only) would refuse.
+            session.runWords(args.subList(1, args.size()), out, err);
+            return OK;
+        }
         ParsedArgs parsed = ParsedArgs.parse(name, command.options(), args.subList(1, args.size()));
         if (parsed.flag(ParsedArgs.HELP.name())) {
             printHelp(command, out);

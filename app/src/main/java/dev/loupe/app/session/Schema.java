@@ -1,0 +1,105 @@
+package dev.loupe.app.session;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The session schema as an ordered list of migrations; {@code PRAGMA user_version} holds the last one applied. To
+ * change the schema, append a step with the next version number; never edit a released one.
+ */
+final class Schema {
+    /** {@code PRAGMA application_id}: "Loup". Tells a Loupe session from any other SQLite file. */
+    static final int APPLICATION_ID = 0x4C6F7570;
+
+    static final List<Migration> MIGRATIONS = List.of(
+            new Migration(1, "models, inputs, runs, results, workspace, metadata", Schema::v1));
+
+    private Schema() {
+    }
+
+    static int latest(List<Migration> migrations) {
+        return migrations.get(migrations.size() - 1).version();
+    }
+
+    /** A gap or a reordering would skip or repeat a step on someone's file: refuse such a list outright. */
+    static List<Migration> checked(List<Migration> migrations) {
+        if (migrations.isEmpty()) {
+            throw new IllegalArgumentException("no migrations");
+        }
+        for (int i = 0; i < migrations.size(); i++) {
+            if (migrations.get(i).version() != i + 1) {
+                throw new IllegalArgumentException("migration " + i + " has version " + migrations.get(i).version()
+                        + ", expected " + (i + 1) + ": versions must run 1, 2, 3... without gaps");
+            }
+        }
+        return List.copyOf(migrations);
+    }
+
+    private static void v1(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("""
+                    CREATE TABLE session_meta (
+                      key   TEXT PRIMARY KEY,
+                      value TEXT NOT NULL
+                    ) WITHOUT ROWID""");
+            // files_json keeps each hashed file's size and mtime, so recording the same unchanged model again
+            // (today or after reopening the session) skips rehashing gigabytes of weights.
+            s.execute("""
+                    CREATE TABLE models (
+                      id          INTEGER PRIMARY KEY,
+                      path        TEXT NOT NULL,
+                      sha256      TEXT NOT NULL,
+                      family      TEXT,
+                      info_json   TEXT,
+                      files_json  TEXT NOT NULL,
+                      recorded_at INTEGER NOT NULL
+                    )""");
+            s.execute("CREATE INDEX models_by_path ON models(path)");
+            s.execute("""
+                    CREATE TABLE inputs (
+                      id           INTEGER PRIMARY KEY,
+                      text         TEXT,
+                      token_ids    TEXT,
+                      token_labels TEXT,
+                      content_key  TEXT NOT NULL UNIQUE,
+                      recorded_at  INTEGER NOT NULL,
+                      CHECK (text IS NOT NULL OR token_ids IS NOT NULL)
+                    )""");
+            s.execute("""
+                    CREATE TABLE runs (
+                      id             INTEGER PRIMARY KEY,
+                      plugin_id      TEXT NOT NULL,
+                      plugin_version TEXT NOT NULL,
+                      params_json    TEXT NOT NULL,
+                      params_version INTEGER,
+                      model_id       INTEGER REFERENCES models(id),
+                      input_id       INTEGER REFERENCES inputs(id),
+                      status         TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'cancelled')),
+                      error          TEXT,
+                      started_at     INTEGER NOT NULL,
+                      finished_at    INTEGER NOT NULL,
+                      duration_ms    INTEGER NOT NULL,
+                      notes          TEXT NOT NULL DEFAULT ''
+                    )""");
+            s.execute("CREATE INDEX runs_by_model ON runs(model_id)");
+            s.execute("CREATE INDEX runs_by_input ON runs(input_id)");
+            // sha256 is of the uncompressed JSON: a damaged blob is reported as damaged, not decoded into nonsense.
+            s.execute("""
+                    CREATE TABLE results (
+                      run_id     INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+                      encoding   TEXT NOT NULL CHECK (encoding IN ('json', 'json+gzip')),
+                      json_bytes INTEGER NOT NULL,
+                      sha256     TEXT NOT NULL,
+                      data       BLOB NOT NULL
+                    )""");
+            s.execute("""
+                    CREATE TABLE workspace (
+                      id         INTEGER PRIMARY KEY CHECK (id = 1),
+                      state_json TEXT NOT NULL,
+                      saved_at   INTEGER NOT NULL
+                    )""");
+        }
+    }
+}

@@ -1,0 +1,681 @@
+package dev.loupe.app.session;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.reflect.TypeToken;
+import dev.loupe.engine.ModelInfo;
+import dev.loupe.plugin.result.Result;
+import dev.loupe.plugin.result.ResultCodec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A Loupe session: one SQLite file holding the models used, the inputs, every run as a provenance record with its
+ * result and notes, and the workspace's view state.
+ *
+ * <p>Every save is one transaction (WAL journal, synchronous=FULL), so a crash or {@code kill -9} at any moment
+ * leaves the file as it was after the last completed save. The schema is versioned with {@code PRAGMA user_version}
+ * and upgraded on open by {@link Schema#MIGRATIONS}; a file from a newer Loupe is refused, not guessed at.
+ *
+ * <p>Methods are synchronized: the app's background tasks and its FX thread may share one store.
+ */
+public final class SessionStore implements AutoCloseable {
+    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().disableHtmlEscaping().create();
+
+    private final Path file;
+    private final Connection conn;
+    private final int schemaVersion;
+    private ModelHasher hasher = ModelHasher.shared();
+    private boolean closed;
+
+    /** Called inside each write transaction at named points; the crash test uses it to kill the JVM mid-save. */
+    volatile Consumer<String> writeHook = point -> {
+    };
+
+    private SessionStore(Path file, Connection conn, int schemaVersion) {
+        this.file = file;
+        this.conn = conn;
+        this.schemaVersion = schemaVersion;
+    }
+
+    // ---- create / open ----
+
+    /** A new, empty session at {@code file}, which must not exist yet. */
+    public static SessionStore create(Path file) {
+        return create(file, Schema.MIGRATIONS);
+    }
+
+    /** Opens an existing session, upgrading its schema if it comes from an older Loupe. */
+    public static SessionStore open(Path file) {
+        return open(file, Schema.MIGRATIONS);
+    }
+
+    static SessionStore create(Path file, List<Migration> migrations) {
+        List<Migration> steps = Schema.checked(migrations);
+        Path target = file.toAbsolutePath().normalize();
+        if (Files.exists(target)) {
+            throw new SessionException(target, "already exists; open it, or choose a new file name");
+        }
+        Path dir = target.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new SessionException(target, "cannot create the session: folder " + dir + " does not exist");
+        }
+        // Built aside and renamed into place: the session file either does not exist or is complete.
+        Path tmp = null;
+        try {
+            tmp = SqliteFiles.tempSibling(target, "new");
+            try (Connection c = SqliteFiles.connect(tmp, true)) {
+                initialize(c, steps);
+            }
+            SqliteFiles.fsync(tmp);
+            Files.move(tmp, target);
+            SqliteFiles.fsyncDir(dir);
+        } catch (FileAlreadyExistsException e) {
+            throw new SessionException(target, "already exists; open it, or choose a new file name");
+        } catch (IOException e) {
+            throw new SessionException(target, "cannot create the session: " + e.getMessage(), e);
+        } catch (SQLException e) {
+            throw SqliteFiles.explain(target, "cannot create the session", e);
+        } finally {
+            SqliteFiles.deleteQuietly(tmp);
+        }
+        return open(target, steps);
+    }
+
+    static SessionStore open(Path file, List<Migration> migrations) {
+        List<Migration> steps = Schema.checked(migrations);
+        Path f = file.toAbsolutePath().normalize();
+        String problem = SqliteFiles.fileProblem(f);
+        if (problem != null) {
+            throw new SessionException(f, problem);
+        }
+        Connection c = null;
+        try {
+            c = SqliteFiles.connect(f, false);
+            // Validate before anything writes: a foreign or newer file must be left exactly as it was.
+            problem = SqliteFiles.sessionProblem(c, Schema.latest(steps), false);
+            if (problem != null) {
+                throw new SessionException(f, problem);
+            }
+            SqliteFiles.exec(c, "PRAGMA journal_mode=WAL");
+            // FULL: a commit that returned is on disk, so "autosaved after every run" survives power loss too.
+            SqliteFiles.exec(c, "PRAGMA synchronous=FULL");
+            migrate(f, c, steps);
+            SqliteFiles.exec(c, "PRAGMA foreign_keys=ON");
+            return new SessionStore(f, c, Schema.latest(steps));
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw SqliteFiles.explain(f, "cannot open the session", e);
+        } catch (RuntimeException e) {
+            closeQuietly(c);
+            throw e;
+        }
+    }
+
+    private static void initialize(Connection c, List<Migration> steps) throws SQLException {
+        SqliteFiles.exec(c, "BEGIN IMMEDIATE");
+        try {
+            SqliteFiles.exec(c, "PRAGMA application_id=" + Schema.APPLICATION_ID);
+            for (Migration m : steps) {
+                m.step().apply(c);
+            }
+            SqliteFiles.exec(c, "PRAGMA user_version=" + Schema.latest(steps));
+            long now = System.currentTimeMillis();
+            putMeta(c, "created", Long.toString(now));
+            putMeta(c, "created_by", appVersion());
+            putMeta(c, "modified", Long.toString(now));
+            putMeta(c, "app_version", appVersion());
+            SqliteFiles.exec(c, "COMMIT");
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(c);
+            throw e;
+        }
+    }
+
+    /** All pending steps in one transaction: an upgrade that fails halfway leaves the file at its old version. */
+    private static void migrate(Path f, Connection c, List<Migration> steps) throws SQLException {
+        int from = SqliteFiles.pragmaInt(c, "user_version");
+        int to = Schema.latest(steps);
+        if (from == to) {
+            return;
+        }
+        // Foreign keys off so a step can rebuild a table (SQLite's 12-step ALTER); checked again before commit.
+        SqliteFiles.exec(c, "PRAGMA foreign_keys=OFF");
+        SqliteFiles.exec(c, "BEGIN IMMEDIATE");
+        Migration current = null;
+        try {
+            from = SqliteFiles.pragmaInt(c, "user_version"); // another process may have upgraded it meanwhile
+            for (Migration m : steps) {
+                if (m.version() > from) {
+                    current = m;
+                    m.step().apply(c);
+                }
+            }
+            current = null;
+            SqliteFiles.exec(c, "PRAGMA user_version=" + to);
+            try (PreparedStatement ps = c.prepareStatement("PRAGMA foreign_key_check"); ResultSet r = ps.executeQuery()) {
+                if (r.next()) {
+                    throw new SQLException("the upgrade leaves a dangling reference in table " + r.getString(1));
+                }
+            }
+            SqliteFiles.exec(c, "COMMIT");
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(c);
+            String step = current == null ? "" : " (step " + current.version() + ", " + current.description() + ")";
+            throw new SessionException(f, "cannot upgrade the session from schema version " + from + " to " + to + step
+                    + ": " + e.getMessage() + "; the file is unchanged", e);
+        }
+    }
+
+    // ---- writes: each one transaction ----
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    private synchronized <T> T write(String what, SqlWork<T> work) {
+        ensureOpen();
+        boolean committed = false;
+        try {
+            SqliteFiles.exec(conn, "BEGIN IMMEDIATE");
+            T value = work.run();
+            long now = System.currentTimeMillis();
+            putMeta(conn, "modified", Long.toString(now));
+            putMeta(conn, "app_version", appVersion());
+            writeHook.accept("before-commit");
+            SqliteFiles.exec(conn, "COMMIT");
+            committed = true;
+            return value;
+        } catch (SQLException e) {
+            throw SqliteFiles.explain(file, "cannot " + what, e);
+        } finally {
+            if (!committed) {
+                rollbackQuietly(conn);
+            }
+        }
+    }
+
+    private synchronized <T> T read(String what, SqlWork<T> work) {
+        ensureOpen();
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            throw SqliteFiles.explain(file, "cannot " + what, e);
+        }
+    }
+
+    public long recordModel(Path modelPath, ModelInfo info) {
+        return recordModel(modelPath, info.family(), info.toJson());
+    }
+
+    /**
+     * Records a model by its path and content hash; the same unchanged model (path, hash and card) gets the same
+     * id. Hashing happens before the transaction and reuses hashes of files whose size and mtime did not change.
+     */
+    public long recordModel(Path modelPath, String family, JsonObject info) {
+        Path path = modelPath.toAbsolutePath().normalize();
+        String infoText = info == null ? null : GSON.toJson(info);
+        List<ModelHasher.FileHash> known = new ArrayList<>();
+        read("read the models", () -> {
+            for (StoredModel m : queryModels("WHERE path = ?", path.toString())) {
+                known.addAll(m.files());
+            }
+            return null;
+        });
+        ModelHasher.ModelHash hash;
+        try {
+            hash = hasher.hash(path, known);
+        } catch (IOException e) {
+            throw new SessionException(file, "cannot record the model: " + e.getMessage(), e);
+        }
+        String filesJson = GSON.toJson(hash.files());
+        return write("record the model", () -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "SELECT id, files_json FROM models WHERE path = ? AND sha256 = ? AND info_json IS ?")) {
+                ps.setString(1, path.toString());
+                ps.setString(2, hash.sha256());
+                ps.setString(3, infoText);
+                try (ResultSet r = ps.executeQuery()) {
+                    if (r.next()) {
+                        long id = r.getLong(1);
+                        if (!filesJson.equals(r.getString(2))) {
+                            // Same bytes, new mtimes (copied or touched): remember them so the next check is free.
+                            try (PreparedStatement u = conn.prepareStatement("UPDATE models SET files_json = ? WHERE id = ?")) {
+                                u.setString(1, filesJson);
+                                u.setLong(2, id);
+                                u.executeUpdate();
+                            }
+                        }
+                        return id;
+                    }
+                }
+            }
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO models(path, sha256, family, info_json, files_json,"
+                    + " recorded_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, path.toString());
+                ps.setString(2, hash.sha256());
+                ps.setString(3, family);
+                ps.setString(4, infoText);
+                ps.setString(5, filesJson);
+                ps.setLong(6, System.currentTimeMillis());
+                ps.executeUpdate();
+            }
+            return lastId();
+        });
+    }
+
+    /** Records an input; the same input recorded again gets the same id. */
+    public long recordInput(InputRecord input) {
+        JsonObject canonical = new JsonObject();
+        canonical.addProperty("text", input.text());
+        canonical.add("token_ids", input.tokenIds() == null ? null : GSON.toJsonTree(input.tokenIds()));
+        canonical.add("token_labels", GSON.toJsonTree(input.tokenLabels()));
+        String key = ModelHasher.hex(ModelHasher.digest().digest(GSON.toJson(canonical).getBytes(StandardCharsets.UTF_8)));
+        return write("record the input", () -> {
+            try (PreparedStatement ps = conn.prepareStatement("INSERT OR IGNORE INTO inputs(text, token_ids, token_labels,"
+                    + " content_key, recorded_at) VALUES (?, ?, ?, ?, ?)")) {
+                ps.setString(1, input.text());
+                ps.setString(2, input.tokenIds() == null ? null : GSON.toJson(input.tokenIds()));
+                ps.setString(3, GSON.toJson(input.tokenLabels()));
+                ps.setString(4, key);
+                ps.setLong(5, System.currentTimeMillis());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = conn.prepareStatement("SELECT id FROM inputs WHERE content_key = ?")) {
+                ps.setString(1, key);
+                try (ResultSet r = ps.executeQuery()) {
+                    r.next();
+                    return r.getLong(1);
+                }
+            }
+        });
+    }
+
+    /**
+     * Records a finished run and its result in one transaction (the app's autosave after every run) and returns
+     * the run's id. The result is encoded before the transaction starts, so the write lock is held only to write.
+     */
+    public long recordRun(RunRecord run) {
+        ResultBlob blob = run.result() == null ? null : ResultBlob.encode(run.result());
+        return write("record the run", () -> {
+            requireRow("models", run.modelId(), "model");
+            requireRow("inputs", run.inputId(), "input");
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO runs(plugin_id, plugin_version, params_json,"
+                    + " params_version, model_id, input_id, status, error, started_at, finished_at, duration_ms)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, run.pluginId());
+                ps.setString(2, run.pluginVersion());
+                ps.setString(3, GSON.toJson(run.params()));
+                setNullableLong(ps, 4, run.paramsVersion() == null ? null : run.paramsVersion().longValue());
+                setNullableLong(ps, 5, run.modelId());
+                setNullableLong(ps, 6, run.inputId());
+                ps.setString(7, run.status().dbName());
+                ps.setString(8, run.error());
+                ps.setLong(9, run.startedAt().toEpochMilli());
+                ps.setLong(10, run.finishedAt().toEpochMilli());
+                ps.setLong(11, run.duration().toMillis());
+                ps.executeUpdate();
+            }
+            long id = lastId();
+            writeHook.accept("run-inserted");
+            if (blob != null) {
+                try (PreparedStatement ps = conn.prepareStatement(
+                        "INSERT INTO results(run_id, encoding, json_bytes, sha256, data) VALUES (?, ?, ?, ?, ?)")) {
+                    ps.setLong(1, id);
+                    ps.setString(2, blob.encoding());
+                    ps.setLong(3, blob.jsonBytes());
+                    ps.setString(4, blob.sha256());
+                    ps.setBytes(5, blob.data());
+                    ps.executeUpdate();
+                }
+            }
+            return id;
+        });
+    }
+
+    public void setNotes(long runId, String text) {
+        write("save the notes", () -> {
+            try (PreparedStatement ps = conn.prepareStatement("UPDATE runs SET notes = ? WHERE id = ?")) {
+                ps.setString(1, text == null ? "" : text);
+                ps.setLong(2, runId);
+                if (ps.executeUpdate() == 0) {
+                    throw new SessionException(file, "cannot save the notes: there is no run " + runId);
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Replaces the workspace's view state (open tabs, their order, each view's state); the app owns its shape. */
+    public void saveWorkspace(JsonObject state) {
+        String json = GSON.toJson(Objects.requireNonNull(state, "state"));
+        write("save the workspace", () -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "INSERT OR REPLACE INTO workspace(id, state_json, saved_at) VALUES (1, ?, ?)")) {
+                ps.setString(1, json);
+                ps.setLong(2, System.currentTimeMillis());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    // ---- reads ----
+
+    public List<StoredRun> runs() {
+        return read("read the runs", () -> queryRuns("", null));
+    }
+
+    public Optional<StoredRun> run(long id) {
+        return read("read run " + id, () -> queryRuns("WHERE r.id = ?", id).stream().findFirst());
+    }
+
+    /** The run's result, decoded; empty when there is no such run or it has no result (failed, cancelled). */
+    public Optional<Result> result(long runId) {
+        return resultJson(runId).map(json -> {
+            try {
+                return ResultCodec.fromJson(json);
+            } catch (RuntimeException e) {
+                throw new SessionException(file, "the result of run " + runId + " cannot be decoded: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** The run's result as its ResultCodec JSON, checked against the stored checksum. */
+    public Optional<JsonObject> resultJson(long runId) {
+        return read("read the result of run " + runId, () -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "SELECT encoding, json_bytes, sha256, data FROM results WHERE run_id = ?")) {
+                ps.setLong(1, runId);
+                try (ResultSet r = ps.executeQuery()) {
+                    if (!r.next()) {
+                        return Optional.empty();
+                    }
+                    ResultBlob blob = new ResultBlob(r.getString(1), r.getLong(2), r.getString(3), r.getBytes(4));
+                    try {
+                        return Optional.of(blob.json());
+                    } catch (IOException | RuntimeException e) {
+                        throw new SessionException(file, "the result of run " + runId + " is damaged: " + e.getMessage(), e);
+                    }
+                }
+            }
+        });
+    }
+
+    public List<StoredModel> models() {
+        return read("read the models", () -> queryModels("", null));
+    }
+
+    public Optional<StoredModel> model(long id) {
+        return read("read model " + id, () -> queryModels("WHERE id = ?", id).stream().findFirst());
+    }
+
+    public Optional<InputRecord> input(long id) {
+        return read("read input " + id, () -> {
+            try (PreparedStatement ps = conn.prepareStatement("SELECT text, token_ids, token_labels FROM inputs WHERE id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet r = ps.executeQuery()) {
+                    if (!r.next()) {
+                        return Optional.empty();
+                    }
+                    String ids = r.getString(2);
+                    List<String> labels = GSON.fromJson(r.getString(3), new TypeToken<List<String>>() { }.getType());
+                    return Optional.of(new InputRecord(r.getString(1), ids == null ? null : GSON.fromJson(ids, long[].class), labels));
+                }
+            }
+        });
+    }
+
+    /** The last saved workspace state; empty for a session whose workspace was never saved. */
+    public Optional<JsonObject> workspace() {
+        return read("read the workspace", () -> {
+            try (PreparedStatement ps = conn.prepareStatement("SELECT state_json FROM workspace WHERE id = 1");
+                    ResultSet r = ps.executeQuery()) {
+                return r.next() ? Optional.of(JsonParser.parseString(r.getString(1)).getAsJsonObject()) : Optional.empty();
+            }
+        });
+    }
+
+    public SessionMeta meta() {
+        return read("read the session metadata", () -> {
+            Map<String, String> m = new HashMap<>();
+            try (PreparedStatement ps = conn.prepareStatement("SELECT key, value FROM session_meta");
+                    ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    m.put(r.getString(1), r.getString(2));
+                }
+            }
+            return new SessionMeta(SqliteFiles.pragmaInt(conn, "user_version"), instant(m.get("created")),
+                    instant(m.get("modified")), m.getOrDefault("created_by", "unknown"), m.getOrDefault("app_version", "unknown"));
+        });
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public int schemaVersion() {
+        return schemaVersion;
+    }
+
+    // ---- copies ----
+
+    /**
+     * Writes a consistent copy of the session's committed state to {@code target}, replacing it atomically: a
+     * snapshot into a temp file in the target's folder, synced, then renamed over the target. A crash at any point
+     * leaves the target as it was. This store stays on its own file.
+     */
+    public synchronized void saveCopyAs(Path target) {
+        ensureOpen();
+        Path t = target.toAbsolutePath().normalize();
+        if (t.equals(file)) {
+            throw new SessionException(t, "is this session's own file; a copy needs another name");
+        }
+        if (Files.isDirectory(t)) {
+            throw new SessionException(t, "is a folder; a copy needs a file name");
+        }
+        if (t.getParent() == null || !Files.isDirectory(t.getParent())) {
+            throw new SessionException(t, "cannot save a copy: folder " + t.getParent() + " does not exist");
+        }
+        Path tmp = null;
+        try {
+            tmp = SqliteFiles.tempSibling(t, "copy");
+            SqliteFiles.vacuumInto(conn, tmp);
+            SqliteFiles.fsync(tmp);
+            SqliteFiles.replace(tmp, t);
+        } catch (IOException e) {
+            throw new SessionException(t, "cannot save a copy: " + e.getMessage(), e);
+        } catch (SQLException e) {
+            throw SqliteFiles.explain(t, "cannot save a copy", e);
+        } finally {
+            SqliteFiles.deleteQuietly(tmp);
+        }
+    }
+
+    /** Exports the session as one portable file (see {@link SessionArchive}). */
+    public void exportTo(Path exportFile) {
+        SessionArchive.export(this, exportFile);
+    }
+
+    /**
+     * Checks an export completely and only then creates {@code targetDb} from it; a file that fails any check
+     * changes nothing. Returns the new session file (open it with {@link #open}).
+     */
+    public static Path importFrom(Path exportFile, Path targetDb) {
+        return SessionArchive.importFrom(exportFile, targetDb);
+    }
+
+    /** A consistent snapshot of the committed state into an existing empty file. */
+    synchronized void snapshotTo(Path emptyFile) throws SQLException {
+        ensureOpen();
+        SqliteFiles.vacuumInto(conn, emptyFile);
+    }
+
+    /** A pragma's value on this store's own connection (foreign_keys is per connection); for tests. */
+    synchronized String pragma(String name) {
+        return read("read pragma " + name, () -> SqliteFiles.pragmaText(conn, name));
+    }
+
+    /** Tests swap in a fresh hasher to count what gets hashed. */
+    synchronized void useHasher(ModelHasher h) {
+        hasher = h;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            try {
+                conn.close();
+            } catch (SQLException e) {
+                throw SqliteFiles.explain(file, "cannot close the session", e);
+            }
+        }
+    }
+
+    // ---- helpers ----
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException(file + ": session is closed");
+        }
+    }
+
+    private void requireRow(String table, Long id, String what) throws SQLException {
+        if (id == null) {
+            return;
+        }
+        try (PreparedStatement ps = conn.prepareStatement("SELECT 1 FROM " + table + " WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet r = ps.executeQuery()) {
+                if (!r.next()) {
+                    throw new SessionException(file, "cannot record the run: this session has no " + what + " " + id);
+                }
+            }
+        }
+    }
+
+    private List<StoredRun> queryRuns(String where, Object arg) throws SQLException {
+        List<StoredRun> list = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement("SELECT r.id, r.plugin_id, r.plugin_version, r.params_json,"
+                + " r.params_version, r.model_id, r.input_id, r.status, r.error, r.started_at, r.finished_at, r.duration_ms,"
+                + " r.notes, COALESCE(res.json_bytes, 0) FROM runs r LEFT JOIN results res ON res.run_id = r.id " + where
+                + " ORDER BY r.id")) {
+            if (arg != null) {
+                ps.setObject(1, arg);
+            }
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    list.add(new StoredRun(r.getLong(1), r.getString(2), r.getString(3),
+                            JsonParser.parseString(r.getString(4)).getAsJsonObject(), nullableInt(r, 5), nullableLong(r, 6),
+                            nullableLong(r, 7), RunStatus.fromDb(r.getString(8)), r.getString(9),
+                            Instant.ofEpochMilli(r.getLong(10)), Instant.ofEpochMilli(r.getLong(11)),
+                            Duration.ofMillis(r.getLong(12)), r.getString(13), r.getLong(14)));
+                }
+            }
+        }
+        return list;
+    }
+
+    private List<StoredModel> queryModels(String where, Object arg) throws SQLException {
+        List<StoredModel> list = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement("SELECT id, path, sha256, family, info_json, files_json, recorded_at"
+                + " FROM models " + where + " ORDER BY id")) {
+            if (arg != null) {
+                ps.setObject(1, arg);
+            }
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    String info = r.getString(5);
+                    List<ModelHasher.FileHash> files = GSON.fromJson(r.getString(6),
+                            new TypeToken<List<ModelHasher.FileHash>>() { }.getType());
+                    list.add(new StoredModel(r.getLong(1), Path.of(r.getString(2)), r.getString(3), r.getString(4),
+                            info == null ? null : JsonParser.parseString(info).getAsJsonObject(), files,
+                            Instant.ofEpochMilli(r.getLong(7))));
+                }
+            }
+        }
+        return list;
+    }
+
+    private long lastId() throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT last_insert_rowid()"); ResultSet r = ps.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private static void putMeta(Connection c, String key, String value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO session_meta(key, value) VALUES (?, ?)")) {
+            ps.setString(1, key);
+            ps.setString(2, value);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void setNullableLong(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.INTEGER);
+        } else {
+            ps.setLong(index, value);
+        }
+    }
+
+    private static Long nullableLong(ResultSet r, int index) throws SQLException {
+        long v = r.getLong(index);
+        return r.wasNull() ? null : v;
+    }
+
+    private static Integer nullableInt(ResultSet r, int index) throws SQLException {
+        int v = r.getInt(index);
+        return r.wasNull() ? null : v;
+    }
+
+    private static Instant instant(String millis) {
+        return millis == null ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(millis));
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            SqliteFiles.exec(c, "ROLLBACK");
+        } catch (SQLException ignored) {
+            // No transaction was open (BEGIN itself failed) or SQLite already rolled back.
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // Already failing; the first error is the one to report.
+            }
+        }
+    }
+
+    /** The running Loupe's version, from the jar manifest; "dev" when run from classes. */
+    static String appVersion() {
+        String v = SessionStore.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,428 @@
+package dev.loupe.app.session;
+
+import static dev.loupe.app.session.Fixtures.T0;
+import static dev.loupe.app.session.Fixtures.json;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.loupe.engine.LoupeException;
+import dev.loupe.plugin.result.MatrixResult;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The session store on real SQLite files: what it records, how it refuses bad files, and that saves are atomic. */
+class SessionStoreTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everythingRecordedComesBackAfterReopening() throws Exception {
+        Path db = tmp.resolve("s.db");
+        Path modelDir = Fixtures.fakeModel(tmp.resolve("gpt2-tiny"), 1000, 1);
+        JsonObject card = new JsonObject();
+        card.addProperty("layers", 2);
+        MatrixResult matrix = Fixtures.matrix(3, 4, 7);
+        JsonObject workspace = new JsonObject();
+        JsonArray tabs = new JsonArray();
+        tabs.add("run:1");
+        tabs.add("run:3");
+        workspace.add("tabs", tabs);
+        workspace.addProperty("selected", 1);
+        long model;
+        long input;
+        long ok;
+        long failed;
+        long cancelled;
+        try (SessionStore s = SessionStore.create(db)) {
+            model = s.recordModel(modelDir, "gpt2", card);
+            input = s.recordInput(InputRecord.ofText("The cat", new long[] {464, 3797}, List.of("The", " cat")));
+            ok = s.recordRun(Fixtures.okRun(model, input, 7, matrix));
+            failed = s.recordRun(RunRecord.failed("loupe.attention", "0.2.0", Fixtures.params(1, 0), model, input, T0,
+                    T0.plusSeconds(2), Duration.ofMillis(1999), "hook blocks.9.attn.hook_pattern does not exist"));
+            cancelled = s.recordRun(RunRecord.cancelled("loupe.logitlens", "0.1.0", null, null, null, T0, T0.plusSeconds(1),
+                    Duration.ofSeconds(1)));
+            s.setNotes(ok, "induction head at L1H3?\nsee also run 3");
+            s.saveWorkspace(workspace);
+        }
+
+        try (SessionStore s = SessionStore.open(db)) {
+            List<StoredRun> runs = s.runs();
+            assertEquals(List.of(ok, failed, cancelled), runs.stream().map(StoredRun::id).toList());
+
+            StoredRun r = s.run(ok).orElseThrow();
+            assertEquals("loupe.activations", r.pluginId());
+            assertEquals("0.1.0", r.pluginVersion());
+            assertEquals(Fixtures.params(2, 7), r.params());
+            assertEquals(2, r.paramsVersion());
+            assertEquals(model, r.modelId());
+            assertEquals(input, r.inputId());
+            assertEquals(RunStatus.OK, r.status());
+            assertEquals(T0, r.startedAt());
+            assertEquals(T0.plusMillis(1234), r.finishedAt());
+            assertEquals(Duration.ofMillis(1234), r.duration());
+            assertEquals("induction head at L1H3?\nsee also run 3", r.notes());
+            assertTrue(r.hasResult());
+            assertEquals(json(matrix), json(s.result(ok).orElseThrow()));
+            assertArrayEquals(matrix.values(), ((MatrixResult) s.result(ok).orElseThrow()).values());
+
+            StoredRun f = s.run(failed).orElseThrow();
+            assertEquals(RunStatus.FAILED, f.status());
+            assertEquals("hook blocks.9.attn.hook_pattern does not exist", f.error());
+            assertFalse(f.hasResult());
+            assertTrue(s.result(failed).isEmpty());
+            StoredRun c = s.run(cancelled).orElseThrow();
+            assertEquals(RunStatus.CANCELLED, c.status());
+            assertNull(c.modelId());
+            assertNull(c.paramsVersion());
+            assertTrue(s.run(99).isEmpty());
+
+            StoredModel m = s.model(model).orElseThrow();
+            assertEquals(modelDir.toAbsolutePath(), m.path());
+            assertEquals("gpt2", m.family());
+            assertEquals(card, m.info());
+            assertEquals(List.of("config.json", "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"),
+                    m.files().stream().map(ModelHasher.FileHash::name).toList());
+            assertEquals(InputRecord.ofText("The cat", new long[] {464, 3797}, List.of("The", " cat")), s.input(input).orElseThrow());
+            assertEquals(workspace, s.workspace().orElseThrow());
+
+            SessionMeta meta = s.meta();
+            assertEquals(1, meta.schemaVersion());
+            assertFalse(meta.modified().isBefore(meta.created()));
+            assertEquals(SessionStore.appVersion(), meta.appVersion());
+        }
+    }
+
+    @Test
+    void fileIsAWalSessionWithForeignKeysOn() throws Exception {
+        Path db = tmp.resolve("s.db");
+        try (SessionStore s = SessionStore.create(db)) {
+            assertEquals("wal", s.pragma("journal_mode"));
+            assertEquals("1", s.pragma("foreign_keys"));
+            assertEquals("2", s.pragma("synchronous")); // FULL
+        }
+        try (Connection c = raw(db); Statement st = c.createStatement()) {
+            assertEquals(Schema.APPLICATION_ID, SqliteFiles.pragmaInt(c, "application_id"));
+            assertEquals(1, SqliteFiles.pragmaInt(c, "user_version"));
+            assertEquals("wal", SqliteFiles.pragmaText(c, "journal_mode")); // persistent in the file header
+            // Foreign keys are declared, so any connection that turns them on gets them enforced.
+            st.execute("PRAGMA foreign_keys=ON");
+            SQLException e = assertThrows(SQLException.class, () -> st.execute("INSERT INTO runs(plugin_id, plugin_version,"
+                    + " params_json, model_id, status, started_at, finished_at, duration_ms) VALUES ('a.b', '1', '{}', 42, 'ok', 0, 0, 0)"));
+            assertTrue(e.getMessage().contains("FOREIGN KEY"), e.getMessage());
+        }
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".loupe-tmp")), "no temp files left");
+        }
+    }
+
+    @Test
+    void largeResultsAreStoredCompressedSmallOnesAsPlainJson() throws Exception {
+        Path db = tmp.resolve("s.db");
+        MatrixResult big = Fixtures.matrix(64, 128, 3);
+        long bigId;
+        long smallId;
+        try (SessionStore s = SessionStore.create(db)) {
+            bigId = s.recordRun(Fixtures.okRun(null, null, 3, big));
+            smallId = s.recordRun(Fixtures.okRun(null, null, 4, Fixtures.scores()));
+        }
+        try (Connection c = raw(db); Statement st = c.createStatement();
+                ResultSet r = st.executeQuery("SELECT run_id, encoding, json_bytes, length(data) FROM results ORDER BY run_id")) {
+            assertTrue(r.next());
+            assertEquals(bigId, r.getLong(1));
+            assertEquals("json+gzip", r.getString(2));
+            assertTrue(r.getLong(3) > ResultBlob.COMPRESS_ABOVE);
+            assertTrue(r.getLong(4) < r.getLong(3), "compressed is smaller");
+            assertTrue(r.next());
+            assertEquals(smallId, r.getLong(1));
+            assertEquals("json", r.getString(2));
+            assertEquals(r.getLong(3), r.getLong(4));
+        }
+        try (SessionStore s = SessionStore.open(db)) {
+            assertEquals(json(big), json(s.result(bigId).orElseThrow()));
+            assertEquals(json(Fixtures.scores()), json(s.result(smallId).orElseThrow()));
+        }
+    }
+
+    @Test
+    void aDamagedResultIsReportedNotDecodedIntoNonsense() throws Exception {
+        Path db = tmp.resolve("s.db");
+        long id;
+        try (SessionStore s = SessionStore.create(db)) {
+            id = s.recordRun(Fixtures.okRun(null, null, 4, Fixtures.scores()));
+        }
+        flipResultByte(db, id);
+        try (SessionStore s = SessionStore.open(db)) {
+            LoupeException e = assertThrows(LoupeException.class, () -> s.result(id));
+            assertTrue(e.getMessage().contains("result of run " + id + " is damaged"), e.getMessage());
+            assertTrue(e.getMessage().startsWith(db.toString()), e.getMessage());
+        }
+    }
+
+    @Test
+    void aSaveThatFailsHalfwayLeavesThePreviousState() throws Exception {
+        Path db = tmp.resolve("s.db");
+        try (SessionStore s = SessionStore.create(db)) {
+            long first = s.recordRun(Fixtures.okRun(null, null, 1, Fixtures.scores()));
+            SessionMeta before = s.meta();
+            Thread.sleep(5);
+            s.writeHook = point -> {
+                if (point.equals("run-inserted")) {
+                    throw new IllegalStateException("simulated failure after the run row, before its result");
+                }
+            };
+            assertThrows(IllegalStateException.class, () -> s.recordRun(Fixtures.okRun(null, null, 2, Fixtures.matrix(4, 4, 2))));
+            assertEquals(List.of(first), s.runs().stream().map(StoredRun::id).toList());
+            assertEquals(before.modified(), s.meta().modified());
+
+            s.writeHook = point -> {
+                if (point.equals("before-commit")) {
+                    throw new IllegalStateException("simulated failure just before commit");
+                }
+            };
+            assertThrows(IllegalStateException.class, () -> s.saveWorkspace(new JsonObject()));
+            assertTrue(s.workspace().isEmpty());
+
+            s.writeHook = point -> {
+            };
+            long next = s.recordRun(Fixtures.okRun(null, null, 3, Fixtures.scores()));
+            assertEquals(2, s.runs().size());
+            assertTrue(s.result(next).isPresent());
+        }
+        try (SessionStore s = SessionStore.open(db)) {
+            assertEquals(2, s.runs().size());
+            assertEquals(List.of(), s.runs().stream().filter(r -> !r.hasResult()).toList(), "no run without its result");
+        }
+    }
+
+    @Test
+    void runsMustReferToRecordedModelsAndInputs() throws Exception {
+        try (SessionStore s = SessionStore.create(tmp.resolve("s.db"))) {
+            LoupeException e = assertThrows(LoupeException.class, () -> s.recordRun(Fixtures.okRun(5L, null, 1, Fixtures.scores())));
+            assertTrue(e.getMessage().contains("has no model 5"), e.getMessage());
+            e = assertThrows(LoupeException.class, () -> s.recordRun(Fixtures.okRun(null, 8L, 1, Fixtures.scores())));
+            assertTrue(e.getMessage().contains("has no input 8"), e.getMessage());
+            assertTrue(s.runs().isEmpty());
+            e = assertThrows(LoupeException.class, () -> s.setNotes(3, "x"));
+            assertTrue(e.getMessage().contains("there is no run 3"), e.getMessage());
+        }
+    }
+
+    @Test
+    void runRecordsCheckTheirOwnConsistency() {
+        assertThrows(IllegalArgumentException.class, () -> RunRecord.ok("a.b", "1", null, null, null, T0, T0, Duration.ZERO, null));
+        assertThrows(IllegalArgumentException.class, () -> RunRecord.failed("a.b", "1", null, null, null, T0, T0, Duration.ZERO, " "));
+        assertThrows(IllegalArgumentException.class, () -> InputRecord.ofTokens(new long[] {1, 2}, List.of("a")));
+    }
+
+    @Test
+    void theSameInputGetsTheSameId() throws Exception {
+        try (SessionStore s = SessionStore.create(tmp.resolve("s.db"))) {
+            long a = s.recordInput(InputRecord.ofText("hello", new long[] {1, 2}, List.of("hel", "lo")));
+            long b = s.recordInput(InputRecord.ofText("hello", new long[] {1, 2}, List.of("hel", "lo")));
+            long c = s.recordInput(InputRecord.ofTokens(new long[] {1, 2}, List.of()));
+            assertEquals(a, b);
+            assertNotEquals(a, c);
+            assertEquals(InputRecord.ofTokens(new long[] {1, 2}, List.of()), s.input(c).orElseThrow());
+        }
+    }
+
+    @Test
+    void modelHashIsTheSha256sumListingOfConfigAndWeights() throws Exception {
+        Path dir = Fixtures.fakeModel(tmp.resolve("m"), 5000, 2);
+        StringBuilder listing = new StringBuilder();
+        for (String name : List.of("config.json", "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors")) {
+            listing.append(sha256(Files.readAllBytes(dir.resolve(name)))).append("  ").append(name).append('\n');
+        }
+        try (SessionStore s = SessionStore.create(tmp.resolve("s.db"))) {
+            s.useHasher(new ModelHasher());
+            long id = s.recordModel(dir, "gpt2", null);
+            assertEquals(sha256(listing.toString().getBytes(StandardCharsets.UTF_8)), s.model(id).orElseThrow().sha256());
+            // Files that do not define the numbers (tokenizer, README) do not change the identity.
+            Files.writeString(dir.resolve("README.md"), "edited");
+            assertEquals(id, s.recordModel(dir, "gpt2", null));
+        }
+    }
+
+    @Test
+    void unchangedModelFilesAreNotHashedAgain() throws Exception {
+        Path dir = Fixtures.fakeModel(tmp.resolve("m"), 200_000, 3);
+        long configBytes = Files.size(dir.resolve("config.json"));
+        Path db = tmp.resolve("s.db");
+        long id;
+        try (SessionStore s = SessionStore.create(db)) {
+            ModelHasher h = new ModelHasher();
+            s.useHasher(h);
+            id = s.recordModel(dir, "gpt2", null);
+            assertEquals(400_000 + configBytes, h.bytesHashed());
+            assertEquals(id, s.recordModel(dir, "gpt2", null));
+            assertEquals(400_000 + configBytes, h.bytesHashed(), "the second record hashes nothing");
+        }
+        try (SessionStore s = SessionStore.open(db)) {
+            // A new process (empty memory cache) still skips unchanged files: the session remembers size and mtime.
+            ModelHasher h = new ModelHasher();
+            s.useHasher(h);
+            assertEquals(id, s.recordModel(dir, "gpt2", null));
+            assertEquals(0, h.bytesHashed());
+
+            // Touching one shard rehashes just that shard; same bytes, same model.
+            Path shard = dir.resolve("model-00002-of-00002.safetensors");
+            Files.setLastModifiedTime(shard, FileTime.fromMillis(Files.getLastModifiedTime(shard).toMillis() + 60_000));
+            assertEquals(id, s.recordModel(dir, "gpt2", null));
+            assertEquals(200_000, h.bytesHashed());
+
+            // New content is a new model.
+            byte[] b = Files.readAllBytes(shard);
+            b[100] ^= 1;
+            Files.write(shard, b);
+            Files.setLastModifiedTime(shard, FileTime.fromMillis(Files.getLastModifiedTime(shard).toMillis() + 120_000));
+            long changed = s.recordModel(dir, "gpt2", null);
+            assertNotEquals(id, changed);
+            assertNotEquals(s.model(id).orElseThrow().sha256(), s.model(changed).orElseThrow().sha256());
+        }
+    }
+
+    @Test
+    void recordingAFolderWithoutAModelSaysSo() throws Exception {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        try (SessionStore s = SessionStore.create(tmp.resolve("s.db"))) {
+            LoupeException e = assertThrows(LoupeException.class, () -> s.recordModel(empty, "gpt2", null));
+            assertTrue(e.getMessage().contains("has no config.json or weight files"), e.getMessage());
+        }
+    }
+
+    @Test
+    void createRefusesAnExistingFileOrMissingFolder() throws Exception {
+        Path existing = Files.writeString(tmp.resolve("x.db"), "keep me");
+        LoupeException e = assertThrows(LoupeException.class, () -> SessionStore.create(existing));
+        assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+        assertEquals("keep me", Files.readString(existing));
+        e = assertThrows(LoupeException.class, () -> SessionStore.create(tmp.resolve("no/such/dir/s.db")));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    }
+
+    @Test
+    void openExplainsFilesThatAreNotSessions() throws Exception {
+        assertOpenFails(tmp.resolve("missing.db"), "no such file");
+        assertFalse(Files.exists(tmp.resolve("missing.db")), "open must not create the file");
+        assertOpenFails(Files.createDirectories(tmp.resolve("folder.db")), "is a folder");
+        assertOpenFails(Files.createFile(tmp.resolve("empty.db")), "is empty");
+        assertOpenFails(Files.writeString(tmp.resolve("notes.txt"), "just some text, not a database at all"),
+                "not a Loupe session (not an SQLite database)");
+        assertOpenFails(Files.write(tmp.resolve("x.loupe"), new byte[] {'P', 'K', 3, 4, 0, 0, 0, 0}), "is a zip file");
+
+        Path other = tmp.resolve("other.sqlite");
+        try (Connection c = raw(other); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t(x)");
+        }
+        byte[] otherBytes = Files.readAllBytes(other);
+        assertOpenFails(other, "is an SQLite database but not a Loupe session");
+        assertArrayEquals(otherBytes, Files.readAllBytes(other), "a foreign file is left exactly as it was");
+    }
+
+    @Test
+    void openRefusesAFileFromANewerSchemaAndLeavesItAlone() throws Exception {
+        Path db = tmp.resolve("future.db");
+        SessionStore.create(db).close();
+        try (Connection c = raw(db); Statement st = c.createStatement()) {
+            st.execute("PRAGMA user_version=7");
+        }
+        byte[] bytes = Files.readAllBytes(db);
+        assertOpenFails(db, "was saved by a newer Loupe (session schema version 7; this Loupe reads up to version 1)");
+        assertArrayEquals(bytes, Files.readAllBytes(db));
+    }
+
+    @Test
+    void openReportsADamagedFile() throws Exception {
+        Path db = tmp.resolve("s.db");
+        try (SessionStore s = SessionStore.create(db)) {
+            for (int i = 0; i < 20; i++) {
+                s.recordRun(Fixtures.okRun(null, null, i, Fixtures.matrix(8, 8, i)));
+            }
+        }
+        Files.write(db, Fixtures.scramblePages(Files.readAllBytes(db)));
+        assertOpenFails(db, "damaged");
+    }
+
+    @Test
+    void saveCopyAsWritesAConsistentCopyAndReplacesTheTargetAtomically() throws Exception {
+        Path db = tmp.resolve("s.db");
+        Path copy = tmp.resolve("copy.db");
+        Files.writeString(copy, "old content that must be replaced whole");
+        try (SessionStore s = SessionStore.create(db)) {
+            long id = s.recordRun(Fixtures.okRun(null, null, 1, Fixtures.matrix(10, 10, 1)));
+            s.setNotes(id, "copied");
+            s.saveCopyAs(copy);
+            s.recordRun(Fixtures.okRun(null, null, 2, Fixtures.scores())); // the store stays on its own file
+            LoupeException e = assertThrows(LoupeException.class, () -> s.saveCopyAs(db));
+            assertTrue(e.getMessage().contains("own file"), e.getMessage());
+        }
+        try (SessionStore c = SessionStore.open(copy)) {
+            assertEquals(1, c.runs().size());
+            assertEquals("copied", c.runs().get(0).notes());
+            assertEquals(json(Fixtures.matrix(10, 10, 1)), json(c.result(1).orElseThrow()));
+        }
+        try (SessionStore s = SessionStore.open(db)) {
+            assertEquals(2, s.runs().size());
+        }
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertEquals(List.of(), files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".loupe-tmp")).toList());
+        }
+    }
+
+    private static void assertOpenFails(Path file, String fragment) {
+        LoupeException e = assertThrows(LoupeException.class, () -> SessionStore.open(file).close());
+        assertTrue(e.getMessage().contains(fragment), () -> "expected \"" + fragment + "\" in: " + e.getMessage());
+        assertTrue(e.getMessage().startsWith(file.toAbsolutePath().toString()), () -> "names the file: " + e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line");
+    }
+
+    /** One changed byte in the middle of a stored result, as a bad disk sector would do. */
+    static void flipResultByte(Path db, long runId) throws SQLException {
+        try (Connection c = raw(db)) {
+            byte[] data;
+            try (var ps = c.prepareStatement("SELECT data FROM results WHERE run_id = ?")) {
+                ps.setLong(1, runId);
+                try (ResultSet r = ps.executeQuery()) {
+                    assertTrue(r.next());
+                    data = r.getBytes(1);
+                }
+            }
+            data[data.length / 2] ^= 0x01;
+            try (var ps = c.prepareStatement("UPDATE results SET data = ? WHERE run_id = ?")) {
+                ps.setBytes(1, data);
+                ps.setLong(2, runId);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    static Connection raw(Path db) throws SQLException {
+        return DriverManager.getConnection("jdbc:sqlite:" + db);
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}
