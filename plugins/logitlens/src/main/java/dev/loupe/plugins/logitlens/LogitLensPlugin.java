@@ -66,6 +66,17 @@ public final class LogitLensPlugin implements AnalysisPlugin {
 
     @Override
     public Result analyze(AnalysisContext ctx, Params params, Progress progress) {
+        return lensGrid(ctx, params, progress, "Logit lens", (layer, resid) -> resid, Map.of());
+    }
+
+    /** Rewrites a layer's residual before the read-out: the identity for the logit lens, a translator for the tuned lens. */
+    interface Translator {
+        NDArray apply(int layer, NDArray resid);
+    }
+
+    /** The layer x position grid of top-1 tokens, shared by the logit lens and the tuned lens. */
+    static MatrixResult lensGrid(AnalysisContext ctx, Params params, Progress progress, String name,
+            Translator translator, Map<String, Double> extraStats) {
         LoupeModel model = ctx.model();
         ModelInfo info = model.info();
         boolean byEntropy = params.getString("colorBy").equals("entropy");
@@ -77,10 +88,10 @@ public final class LogitLensPlugin implements AnalysisPlugin {
         float[] values = new float[layers * positions];
         List<String> cellText = new ArrayList<>(values.length);
         List<String> cellDetails = new ArrayList<>(values.length);
-        progress.begin("Logit lens", layers);
+        progress.begin(name, layers);
         for (int l = 0; l < layers; l++) {
             progress.checkCancelled();
-            NDArray resid = resids.get(l);
+            NDArray resid = translator.apply(l, resids.get(l));
             NDArray logp = readout.apply(resid).toType(DataType.FLOAT32, false).logSoftmax(-1);
             NDArray probs = logp.exp();
             NDList top = probs.topK(k, -1, true, true);
@@ -105,11 +116,11 @@ public final class LogitLensPlugin implements AnalysisPlugin {
         for (int p = 0; p < positions; p++) {
             finalTop += values[(layers - 1) * positions + p];
         }
-        return new MatrixResult("Logit lens (" + (byEntropy ? "entropy" : "top-1 probability") + ")", layers, positions,
+        Map<String, Double> stats = new java.util.HashMap<>(extraStats);
+        stats.put(byEntropy ? "mean final entropy" : "mean final top-1 probability", finalTop / positions);
+        return new MatrixResult(name + " (" + (byEntropy ? "entropy" : "top-1 probability") + ")", layers, positions,
                 values, ResidualLayers.labels(info), ctx.tokenLabels(), "layer", "position",
-                byEntropy ? "entropy (nats)" : "probability", false,
-                Map.of(byEntropy ? "mean final entropy" : "mean final top-1 probability", finalTop / positions),
-                cellText, cellDetails);
+                byEntropy ? "entropy (nats)" : "probability", false, stats, cellText, cellDetails);
     }
 
     static String quote(String token) {

@@ -196,6 +196,34 @@ class LogitLensPluginsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
+    void theTunedLensLearnsToReadEarlyLayersAndIsCached(String name, Spec spec) throws Exception {
+        System.setProperty("loupe.home", tmp.resolve("home-" + name).toString());
+        try (LoupeModel model = open(name, spec)) {
+            StringBuilder text = new StringBuilder();
+            java.util.Random random = new java.util.Random(3);
+            for (int i = 0; i < 256; i++) {
+                text.append('w').append(random.nextInt(spec.vocab())).append(' ');
+            }
+            Map<String, String> params = Map.of("trainText", text.toString(), "steps", "100", "lr", "0.01");
+            MatrixResult tuned = (MatrixResult) analyze(model, new TunedLensPlugin(), params);
+            double before = tuned.stats().get("KL before training (nats)");
+            double after = tuned.stats().get("KL after training (nats)");
+            assertTrue(after < 0.8 * before, "training lowers KL(final || lens): " + before + " -> " + after);
+            MatrixResult logit = (MatrixResult) analyze(model, new LogitLensPlugin(), Map.of());
+            int last = tuned.rows() - 1;
+            for (int p = 0; p < TOKENS.length; p++) {
+                assertEquals(logit.get(last, p), tuned.get(last, p), 1e-6, "the final layer needs no translator");
+            }
+            MatrixResult again = (MatrixResult) analyze(model, new TunedLensPlugin(), params);
+            assertTrue(!again.stats().containsKey("KL after training (nats)"), "the second view loads the saved lens");
+            assertEquals(java.util.Arrays.toString(tuned.values()), java.util.Arrays.toString(again.values()));
+        } finally {
+            System.clearProperty("loupe.home");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
     void aTargetThatIsNotOneTokenIsRefusedByName(String name, Spec spec) {
         try (LoupeModel model = open(name, spec)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
