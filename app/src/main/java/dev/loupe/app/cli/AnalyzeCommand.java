@@ -1,9 +1,10 @@
 package dev.loupe.app.cli;
 
 import dev.loupe.app.plugins.AnalysisInput;
-import dev.loupe.app.plugins.AnalysisRunner;
+import dev.loupe.app.plugins.RecordedAnalysis;
 import dev.loupe.app.plugins.PluginRegistry;
 import dev.loupe.app.plugins.PluginRegistry.LoadedPlugin;
+import dev.loupe.app.session.SessionStore;
 import dev.loupe.engine.LoupeException;
 import dev.loupe.engine.LoupeModel;
 import dev.loupe.plugin.Progress;
@@ -37,6 +38,8 @@ final class AnalyzeCommand implements Command {
     static final Option TOKENS = Option.value("tokens", "IDS", "the input as token ids, e.g. 1,2,3 (no tokenizer needed)");
     static final Option PARAM = Option.repeated("param", "KEY=VALUE", "set a plugin parameter (repeatable); unset ones keep their defaults");
     static final Option OUT = Option.value("out", "DIR", "folder for result.json, data.csv, figure.png, figure.svg (created if needed)");
+    static final Option SESSION = Option.value("session", "FILE",
+            "record the run in this session file (created if it does not exist)");
 
     static final String RESULT_JSON = "result.json";
     static final String DATA_CSV = "data.csv";
@@ -70,13 +73,13 @@ final class AnalyzeCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "analyze --model DIR --plugin ID (--prompt TEXT | --tokens 1,2,3) [--param KEY=VALUE]... --out DIR";
+        return "analyze --model DIR --plugin ID (--prompt TEXT | --tokens 1,2,3) [--param KEY=VALUE]... [--session FILE] --out DIR";
     }
 
     @Override
     public List<Option> options() {
         List<Option> all = new ArrayList<>(ModelArgs.OPTIONS);
-        all.addAll(List.of(PLUGIN, PROMPT, TOKENS, PARAM, OUT));
+        all.addAll(List.of(PLUGIN, PROMPT, TOKENS, PARAM, OUT, SESSION));
         return all;
     }
 
@@ -114,11 +117,15 @@ final class AnalyzeCommand implements Command {
             }
 
             Result result;
-            try (LoupeModel model = ModelArgs.open(args)) {
-                result = AnalysisRunner.run(model, plugin.plugin(), params, input, Progress.none());
+            String sessionFile = args.get(SESSION.name());
+            Long runId = null;
+            try (SessionStore session = sessionFile == null ? null : openOrCreate(Path.of(sessionFile));
+                    LoupeModel model = ModelArgs.open(args)) {
+                RecordedAnalysis.Outcome outcome = RecordedAnalysis.run(session, model, plugin, params, input,
+                        Progress.none());
+                result = outcome.result();
+                runId = outcome.runId();
             }
-            // TODO(lead): --session FILE records the run here (model path + hash, input, plugin id/version,
-            // params.toJson(), result, timings) through dev.loupe.app.session.
 
             List<String> written = new ArrayList<>();
             try {
@@ -140,8 +147,13 @@ final class AnalyzeCommand implements Command {
                         + e.getMessage() + ")", e);
             }
             out.println("wrote " + String.join(", ", written) + " to " + outDir + " (" + plugin.id() + " "
-                    + plugin.info().version() + ", " + ResultCodec.typeName(result) + " \"" + result.title() + "\")");
+                    + plugin.info().version() + ", " + ResultCodec.typeName(result) + " \"" + result.title() + "\")"
+                    + (runId == null ? "" : "; recorded as run " + runId + " in " + sessionFile));
         }
+    }
+
+    private static SessionStore openOrCreate(Path file) {
+        return Files.exists(file) ? SessionStore.open(file) : SessionStore.create(file);
     }
 
     /** Standard results always have a figure; a custom one only if its plugin registered one. */

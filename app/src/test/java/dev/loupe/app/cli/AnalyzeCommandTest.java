@@ -55,6 +55,28 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void recordsEachRunInTheSessionWithItsProvenance() throws IOException {
+        Path session = tmp.resolve("analyses.loupe-session");
+        Path out = tmp.resolve("out-session");
+        analyze("--model", model.toString(), "--plugin", "loupe.activations", "--prompt", "w3 w9 w2",
+                "--param", "hook=blocks.1.hook_mlp_out", "--session", session.toString(), "--out", out.toString())
+                .assertOk();
+        CliRun second = analyze("--model", model.toString(), "--plugin", "loupe.activations", "--tokens", "4,5",
+                "--session", session.toString(), "--out", tmp.resolve("out-session-2").toString()).assertOk();
+        assertTrue(second.out().contains("recorded as run 2"), second.out());
+        try (var store = dev.loupe.app.session.SessionStore.open(session)) {
+            var runs = store.runs();
+            assertEquals(2, runs.size());
+            var first = runs.get(0);
+            assertEquals("loupe.activations", first.pluginId());
+            assertEquals("blocks.1.hook_mlp_out", first.params().get("hook").getAsString());
+            assertEquals(ResultCodec.toJson(readResult(out)), ResultCodec.toJson(store.result(first.id()).orElseThrow()),
+                    "the session holds the same result as result.json");
+            assertEquals(1, store.models().size(), "one model, recorded once");
+        }
+    }
+
+    @Test
     void writesResultDataAndFigures() throws IOException {
         Path out = tmp.resolve("out-default");
         CliRun r = analyze("--model", model.toString(), "--plugin", "loupe.activations", "--prompt", "w3 w9 w2",

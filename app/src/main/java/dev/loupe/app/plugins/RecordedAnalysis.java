@@ -1,0 +1,61 @@
+package dev.loupe.app.plugins;
+
+import dev.loupe.app.plugins.PluginRegistry.LoadedPlugin;
+import dev.loupe.app.session.InputRecord;
+import dev.loupe.app.session.RunRecord;
+import dev.loupe.app.session.SessionStore;
+import dev.loupe.engine.LoupeModel;
+import dev.loupe.plugin.Progress;
+import dev.loupe.plugin.params.Params;
+import dev.loupe.plugin.result.Result;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Runs a plugin and records the run in a session as a provenance record, whatever its outcome: ok with its result,
+ * failed with its message, or cancelled. The app and {@code loupe analyze --session} both go through here, so a
+ * run looks the same in a session whichever way it was made.
+ */
+public final class RecordedAnalysis {
+
+    /** The result and, when a session was given, the run's id in it. */
+    public record Outcome(Result result, Long runId) {
+    }
+
+    private RecordedAnalysis() {
+    }
+
+    /** @param session may be null: then this is just {@link AnalysisRunner#run}. */
+    public static Outcome run(SessionStore session, LoupeModel model, LoadedPlugin plugin, Params params,
+            AnalysisInput input, Progress progress) {
+        if (session == null) {
+            return new Outcome(AnalysisRunner.run(model, plugin.plugin(), params, input, progress), null);
+        }
+        Long modelId = session.recordModel(model.dir(), model.info());
+        long[] ids = input.isText() ? model.encode(input.text()) : input.tokens();
+        InputRecord inputRecord = input.isText()
+                ? InputRecord.ofText(input.text(), ids, model.tokenLabels(ids))
+                : InputRecord.ofTokens(ids, model.tokenLabels(ids));
+        Long inputId = session.recordInput(inputRecord);
+        String id = plugin.id();
+        String version = plugin.info().version();
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        try {
+            Result result = AnalysisRunner.run(model, plugin.plugin(), params, input, progress);
+            long runId = session.recordRun(RunRecord.ok(id, version, params.toJson(), modelId, inputId, started,
+                    Instant.now(), Duration.ofNanos(System.nanoTime() - t0), result));
+            return new Outcome(result, runId);
+        } catch (CancellationException e) {
+            session.recordRun(RunRecord.cancelled(id, version, params.toJson(), modelId, inputId, started,
+                    Instant.now(), Duration.ofNanos(System.nanoTime() - t0)));
+            throw e;
+        } catch (RuntimeException e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            session.recordRun(RunRecord.failed(id, version, params.toJson(), modelId, inputId, started,
+                    Instant.now(), Duration.ofNanos(System.nanoTime() - t0), message));
+            throw e;
+        }
+    }
+}
