@@ -1,0 +1,75 @@
+package dev.loupe.viewers.color;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Round tick values (steps of 1, 2 or 5 times a power of ten) and their labels. */
+public final class NiceTicks {
+    private NiceTicks() {
+    }
+
+    /** Ticks inside [lo, hi], at most {@code maxTicks} (at least 2). */
+    public static double[] between(double lo, double hi, int maxTicks) {
+        double step = step(lo, hi, maxTicks);
+        List<Double> out = new ArrayList<>();
+        double first = Math.ceil(lo / step - 1e-9) * step;
+        for (double v = first; v <= hi + step * 1e-9; v += step) {
+            // Snap to the step grid so that 0.30000000000000004 does not show up as a label.
+            double snapped = Math.round(v / step) * step;
+            out.add(Math.abs(snapped) < step * 1e-9 ? 0.0 : snapped);
+        }
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** The spacing {@link #between} uses. */
+    public static double step(double lo, double hi, int maxTicks) {
+        double span = hi - lo;
+        if (!(span > 0)) {
+            return 1;
+        }
+        double raw = span / Math.max(1, maxTicks - 1);
+        double mag = Math.pow(10, Math.floor(Math.log10(raw)));
+        for (double m : new double[] {1, 2, 2.5, 5, 10}) {
+            if (m * mag >= raw) {
+                return m * mag;
+            }
+        }
+        return 10 * mag;
+    }
+
+    /** A label for a tick at spacing {@code step}: as many decimals as the step needs, scientific when tiny or huge. */
+    public static String label(double v, double step) {
+        // A true minus sign, as typeset figures use; a hyphen looks short next to the digits.
+        return plainLabel(v, step).replace('-', '\u2212').replace("e\u2212", "e-");
+    }
+
+    private static String plainLabel(double v, double step) {
+        double a = Math.abs(v);
+        if (a >= 1e5 || (a < 1e-3 && a > 0)) {
+            return String.format(Locale.ROOT, "%.2g", v).replace("e-0", "e-").replace("e+0", "e").replace("e+", "e");
+        }
+        int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
+        double scaled = step * Math.pow(10, decimals);
+        if (Math.abs(scaled - Math.rint(scaled)) > 1e-6) {
+            decimals++; // steps of 2.5
+        }
+        return String.format(Locale.ROOT, "%." + Math.min(decimals, 6) + "f", v == 0 ? 0.0 : v); // no "-0.0"
+    }
+
+    /** A compact label for a single value (hover read-outs, table cells): four significant digits. */
+    public static String value(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (v == Math.rint(v) && Math.abs(v) < 1e7) {
+            return Long.toString((long) v);
+        }
+        double a = Math.abs(v);
+        if (a >= 1e5 || a < 1e-3) {
+            return String.format(Locale.ROOT, "%.3e", v);
+        }
+        String s = String.format(Locale.ROOT, "%.4g", v);
+        return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+    }
+}

@@ -1,0 +1,169 @@
+package dev.loupe.viewers.export;
+
+import dev.loupe.plugin.result.CustomResult;
+import dev.loupe.plugin.result.GridResult;
+import dev.loupe.plugin.result.ImageResult;
+import dev.loupe.plugin.result.MatrixResult;
+import dev.loupe.plugin.result.Result;
+import dev.loupe.plugin.result.SeriesResult;
+import dev.loupe.plugin.result.TableResult;
+import dev.loupe.plugin.result.TokenScoresResult;
+import java.awt.Dimension;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import javax.imageio.ImageIO;
+import org.jfree.svg.SVGGraphics2D;
+import org.jfree.svg.SVGUtils;
+
+/**
+ * Writes any result's figure as PNG or SVG without the JavaFX toolkit: the CLI uses it on servers and the views'
+ * export buttons call it too, so both produce the same figure. Java2D onto a BufferedImage for PNG, onto JFreeSVG's
+ * SVGGraphics2D for SVG (vector: rectangles, paths and text elements).
+ */
+public final class FigureExporter {
+    private FigureExporter() {
+    }
+
+    /** PNGs written without an explicit size are this many pixels per figure unit: sharp in print and on HiDPI. */
+    public static final double DEFAULT_PNG_SCALE = 2;
+
+    private static final Map<String, Function<CustomResult, Figure>> CUSTOM = new ConcurrentHashMap<>();
+
+    /** Lets a plugin with a {@link CustomResult} type export figures, headless as well as from its view. */
+    public static void registerFigure(String customType, Function<CustomResult, Figure> factory) {
+        CUSTOM.put(Objects.requireNonNull(customType), Objects.requireNonNull(factory));
+    }
+
+    public static void unregisterFigure(String customType) {
+        CUSTOM.remove(customType);
+    }
+
+    /** The figure for a result. A custom type needs a {@link #registerFigure registered} figure. */
+    public static Figure figure(Result result) {
+        // Pattern matching for switch is not final in Java 17, hence the chain.
+        if (result instanceof MatrixResult m) {
+            return new HeatmapFigure(m);
+        } else if (result instanceof GridResult g) {
+            return new GridFigure(g);
+        } else if (result instanceof SeriesResult s) {
+            return new SeriesFigure(s);
+        } else if (result instanceof TokenScoresResult t) {
+            return new TokenScoresFigure(t);
+        } else if (result instanceof ImageResult i) {
+            return new ImageFigure(i);
+        } else if (result instanceof TableResult t) {
+            return new TableFigure(t);
+        } else if (result instanceof CustomResult c) {
+            Function<CustomResult, Figure> f = CUSTOM.get(c.type());
+            if (f == null) {
+                throw new IllegalArgumentException("no figure is registered for custom result type '" + c.type() + "'");
+            }
+            return f.apply(c);
+        }
+        throw new IllegalArgumentException("unknown result type " + result.getClass().getName());
+    }
+
+    /**
+     * How many output pixels one figure unit becomes at this output size: the figure is laid out at (width / s,
+     * height / s) and scaled by s, so text keeps its proportion to the figure whatever size is asked for.
+     */
+    public static double scaleFor(Figure figure, int width, int height) {
+        Dimension p = figure.preferredSize();
+        double s = Math.min(width / (double) Math.max(1, p.width), height / (double) Math.max(1, p.height));
+        return Math.max(0.25, Math.min(8, s));
+    }
+
+    public static BufferedImage render(Figure figure, int width, int height) {
+        if (width < 1 || height < 1) {
+            throw new IllegalArgumentException("image size must be positive, got " + width + "x" + height);
+        }
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        try {
+            double s = scaleFor(figure, width, height);
+            g.scale(s, s);
+            figure.paint(g, width / s, height / s);
+        } finally {
+            g.dispose();
+        }
+        return img;
+    }
+
+    public static BufferedImage render(Result result, int width, int height) {
+        return render(figure(result), width, height);
+    }
+
+    /** A PNG of exactly {@code width} x {@code height} pixels. */
+    public static void writePng(Result result, Path file, int width, int height) throws IOException {
+        BufferedImage img = render(result, width, height);
+        writeAtomically(file, out -> {
+            if (!ImageIO.write(img, "png", out)) {
+                throw new IOException("no PNG writer available");
+            }
+        });
+    }
+
+    /** A PNG at the figure's natural size times {@link #DEFAULT_PNG_SCALE}. */
+    public static void writePng(Result result, Path file) throws IOException {
+        Dimension p = figure(result).preferredSize();
+        writePng(result, file, (int) Math.round(p.width * DEFAULT_PNG_SCALE), (int) Math.round(p.height * DEFAULT_PNG_SCALE));
+    }
+
+    /** The figure as an SVG document at its natural size. */
+    public static String toSvg(Result result) {
+        Figure f = figure(result);
+        Dimension p = f.preferredSize();
+        SVGGraphics2D g = new SVGGraphics2D(p.width, p.height);
+        // Three decimals are far below a printed dot and keep files with many cells small.
+        g.setGeomDoubleConverter(SVGUtils.createDoubleConverter(3));
+        // JFreeSVG's default id prefix is a timestamp; a fixed one makes the same figure the same file (diffable).
+        g.setDefsKeyPrefix("loupe-");
+        f.paint(g, p.width, p.height);
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + g.getSVGElement() + "\n";
+    }
+
+    public static void writeSvg(Result result, Path file) throws IOException {
+        byte[] svg = toSvg(result).getBytes(StandardCharsets.UTF_8);
+        writeAtomically(file, out -> out.write(svg));
+    }
+
+    private interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    // A figure is either the old file or the complete new one, never half written (exports may overwrite).
+    private static void writeAtomically(Path file, Writer writer) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        // Not Files.createTempFile: its owner-only permissions would end up on the figure.
+        Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + System.nanoTime() + ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                writer.write(out);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

@@ -1,0 +1,674 @@
+package dev.loupe.viewers.heatmap;
+
+import com.google.gson.JsonObject;
+import dev.loupe.plugin.result.MatrixResult;
+import dev.loupe.plugin.result.Result;
+import dev.loupe.viewers.ResultView;
+import dev.loupe.viewers.ViewStates;
+import dev.loupe.viewers.color.ColorBar;
+import dev.loupe.viewers.color.ColorRaster;
+import dev.loupe.viewers.color.ColorScale;
+import dev.loupe.viewers.color.NiceTicks;
+import dev.loupe.viewers.export.Labels;
+import dev.loupe.viewers.fx.Fx;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.geometry.BoundingBox;
+import javafx.geometry.Bounds;
+import javafx.geometry.Point2D;
+import javafx.geometry.VPos;
+import javafx.scene.Node;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
+import javafx.scene.image.PixelFormat;
+import javafx.scene.image.WritableImage;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.input.MouseEvent;
+import javafx.scene.input.ScrollEvent;
+import javafx.scene.input.ZoomEvent;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.Pane;
+import javafx.scene.paint.Color;
+import javafx.scene.text.Font;
+import javafx.scene.text.FontWeight;
+import javafx.scene.text.TextAlignment;
+
+/**
+ * An interactive heatmap of a {@link MatrixResult} on a Canvas: labelled axes (column labels rotated), a colour bar,
+ * a hover read-out, zoom (ctrl+scroll, pinch, +/-, 0 to reset) and pan (drag, scroll, arrows), and row selection
+ * (click a cell or a row label, click again to clear; up/down move it; Escape clears it).
+ *
+ * <p>Drawing is virtualised: a redraw touches only the visible cells. Cells of at least {@link #CELL_MODE_MIN_PX}
+ * pixels are filled one by one; smaller ones are drawn from a colour raster of the matrix, block-downsampled by
+ * powers of two per axis when cells are below a pixel, so a 1000 x 1000 pattern zooms and scrolls at the cost of
+ * one image blit. {@link #renderStats()} reports what the last redraw did.
+ */
+public final class HeatmapView extends BorderPane implements ResultView {
+
+    /** How the last redraw painted the cells. */
+    public enum DrawMode { CELLS, IMAGE }
+
+    /**
+     * What the last redraw painted: the visible cell range [first, last) on each axis, how many cells (or raster
+     * texels) it touched, and the raster's downsampling factor per axis (1 when drawing cells or full resolution).
+     */
+    public record RenderStats(DrawMode mode, int firstRow, int lastRow, int firstCol, int lastCol, long cellsTouched,
+            int downsampleX, int downsampleY) {
+    }
+
+    /** Below this cell size (pixels) individual fills cost more than they show, so the raster takes over. */
+    public static final double CELL_MODE_MIN_PX = 5;
+    /** Zooming stops when cells reach this size. */
+    public static final double MAX_CELL_PX = 160;
+
+    private static final Font LABEL_FONT = Font.font(11);
+    private static final Font LABEL_FONT_BOLD = Font.font(null, FontWeight.BOLD, 11);
+    private static final Font AXIS_FONT = Font.font(12);
+    private static final double LABEL_CAP = 140;
+    private static final double ZOOM_STEP = 1.25;
+
+    private final MatrixResult m;
+    private final ColorScale scale;
+    private final List<String> rowText;
+    private final List<String> colText;
+    private final Canvas canvas = new Canvas();
+    private final ColorBar colorBar;
+    private final Tooltip tooltip = new Tooltip();
+    private final ReadOnlyStringWrapper hoverText = new ReadOnlyStringWrapper(this, "hoverText", "");
+    private final IntegerProperty selectedRow = new SimpleIntegerProperty(this, "selectedRow", -1);
+    private final Map<Long, WritableImage> rasters = new HashMap<>();
+    private final Map<Integer, Color> colors = new HashMap<>();
+    private final double rowLabelWidth;
+    private final double colLabelHeight;
+
+    private double zoom = 1;
+    private double originRow;
+    private double originCol;
+    private double plotX;
+    private double plotY;
+    private double plotW;
+    private double plotH;
+    private RenderStats stats = new RenderStats(DrawMode.CELLS, 0, 0, 0, 0, 0, 1, 1);
+    private long redraws;
+
+    private double pressX;
+    private double pressY;
+    private double pressOriginRow;
+    private double pressOriginCol;
+    private boolean dragging;
+
+    public HeatmapView(MatrixResult m) {
+        this(m, ColorScale.forValues(m.values(), m.diverging()));
+    }
+
+    public HeatmapView(MatrixResult m, ColorScale scale) {
+        this.m = m;
+        this.scale = scale;
+        rowText = m.rowLabels().stream().map(s -> Labels.display(s, 20)).toList();
+        colText = m.colLabels().stream().map(s -> Labels.display(s, 20)).toList();
+        rowLabelWidth = Fx.maxTextWidth(rowText, LABEL_FONT_BOLD, LABEL_CAP);
+        colLabelHeight = Fx.maxTextWidth(colText, LABEL_FONT, LABEL_CAP);
+        getStyleClass().add("loupe-heatmap");
+
+        if (!m.title().isBlank()) {
+            Label title = new Label(m.title());
+            title.getStyleClass().add("loupe-view-title");
+            title.setStyle("-fx-font-weight: bold; -fx-padding: 4 8 2 8;");
+            setTop(title);
+        }
+        Pane plot = new Pane(canvas) {
+            @Override
+            protected void layoutChildren() {
+                canvas.setWidth(getWidth());
+                canvas.setHeight(getHeight());
+                layoutPlot();
+                redraw();
+            }
+        };
+        plot.setMinSize(80, 80);
+        plot.setPrefSize(640, 520);
+        setCenter(plot);
+        colorBar = new ColorBar(scale, m.valueLabel());
+        setRight(colorBar);
+
+        setFocusTraversable(true);
+        selectedRow.addListener((obs, was, now) -> {
+            int r = now.intValue();
+            if (r < -1 || r >= m.rows()) {
+                selectedRow.set(-1);
+                return;
+            }
+            redraw();
+        });
+        canvas.addEventHandler(MouseEvent.MOUSE_MOVED, e -> hover(e.getX(), e.getY(), e.getScreenX(), e.getScreenY()));
+        canvas.addEventHandler(MouseEvent.MOUSE_EXITED, e -> clearHover());
+        canvas.addEventHandler(MouseEvent.MOUSE_PRESSED, this::pressed);
+        canvas.addEventHandler(MouseEvent.MOUSE_DRAGGED, this::dragged);
+        canvas.addEventHandler(MouseEvent.MOUSE_RELEASED, this::released);
+        canvas.addEventHandler(ScrollEvent.SCROLL, this::scrolled);
+        canvas.addEventHandler(ZoomEvent.ZOOM, e -> {
+            zoomAt(e.getZoomFactor(), e.getX(), e.getY());
+            e.consume();
+        });
+        addEventHandler(KeyEvent.KEY_PRESSED, this::keyPressed);
+    }
+
+    // ---------------------------------------------------------------- public API
+
+    public MatrixResult matrix() {
+        return m;
+    }
+
+    public ColorScale colorScale() {
+        return scale;
+    }
+
+    /** The selected row (query token), or -1. */
+    public IntegerProperty selectedRowProperty() {
+        return selectedRow;
+    }
+
+    public int getSelectedRow() {
+        return selectedRow.get();
+    }
+
+    public void setSelectedRow(int row) {
+        selectedRow.set(row);
+    }
+
+    /** What the hover tooltip says: row label, column label and value of the cell under the mouse; empty otherwise. */
+    public ReadOnlyStringProperty hoverTextProperty() {
+        return hoverText.getReadOnlyProperty();
+    }
+
+    public Tooltip hoverTooltip() {
+        return tooltip;
+    }
+
+    /** 1 shows the whole matrix; 2 shows half of it on each axis, and so on. */
+    public double getZoom() {
+        return zoom;
+    }
+
+    public void setZoom(double z) {
+        zoomAt(z / zoom, plotX + plotW / 2, plotY + plotH / 2);
+    }
+
+    public void zoomIn() {
+        setZoom(zoom * ZOOM_STEP);
+    }
+
+    public void zoomOut() {
+        setZoom(zoom / ZOOM_STEP);
+    }
+
+    public void resetZoom() {
+        zoom = 1;
+        originRow = 0;
+        originCol = 0;
+        redraw();
+    }
+
+    /** Zooms by {@code factor} keeping the point (x, y) of the canvas fixed, as ctrl+scroll does. */
+    public void zoomAt(double factor, double x, double y) {
+        if (!(factor > 0) || plotW <= 0 || plotH <= 0) {
+            return;
+        }
+        double col = originCol + (x - plotX) / cellW();
+        double row = originRow + (y - plotY) / cellH();
+        zoom = clampZoom(zoom * factor);
+        originCol = col - (x - plotX) / cellW();
+        originRow = row - (y - plotY) / cellH();
+        clampOrigin();
+        redraw();
+    }
+
+    /** Scrolls so that this (fractional) cell is at the plot's top-left corner. */
+    public void scrollTo(double row, double col) {
+        originRow = row;
+        originCol = col;
+        clampOrigin();
+        redraw();
+    }
+
+    /** Pans by a distance in pixels (positive moves the view right and down over the matrix). */
+    public void panBy(double dx, double dy) {
+        if (plotW <= 0) {
+            return;
+        }
+        originCol += dx / cellW();
+        originRow += dy / cellH();
+        clampOrigin();
+        redraw();
+    }
+
+    public double getOriginRow() {
+        return originRow;
+    }
+
+    public double getOriginCol() {
+        return originCol;
+    }
+
+    /** The canvas area the cells are drawn in. */
+    public Bounds plotBounds() {
+        return new BoundingBox(plotX, plotY, plotW, plotH);
+    }
+
+    /** Where cell (row, col) is drawn now, in the canvas's coordinates (possibly outside the visible plot). */
+    public Bounds cellBounds(int row, int col) {
+        return new BoundingBox(plotX + (col - originCol) * cellW(), plotY + (row - originRow) * cellH(), cellW(), cellH());
+    }
+
+    /** The canvas the heatmap is drawn on (for tests and for overlays). */
+    public Canvas canvas() {
+        return canvas;
+    }
+
+    public ColorBar colorBar() {
+        return colorBar;
+    }
+
+    public RenderStats renderStats() {
+        return stats;
+    }
+
+    /** How many times the view has been drawn. */
+    public long redrawCount() {
+        return redraws;
+    }
+
+    // ---------------------------------------------------------------- ResultView
+
+    @Override
+    public Node node() {
+        return this;
+    }
+
+    @Override
+    public Result result() {
+        return m;
+    }
+
+    @Override
+    public JsonObject viewState() {
+        JsonObject o = new JsonObject();
+        o.addProperty("zoom", zoom);
+        o.addProperty("originRow", originRow);
+        o.addProperty("originCol", originCol);
+        o.addProperty("selectedRow", selectedRow.get());
+        return o;
+    }
+
+    @Override
+    public void restoreViewState(JsonObject state) {
+        zoom = clampZoom(ViewStates.getDouble(state, "zoom", 1));
+        originRow = ViewStates.getDouble(state, "originRow", 0);
+        originCol = ViewStates.getDouble(state, "originCol", 0);
+        clampOrigin();
+        int row = ViewStates.getInt(state, "selectedRow", -1);
+        selectedRow.set(row >= 0 && row < m.rows() ? row : -1);
+        redraw();
+    }
+
+    // ---------------------------------------------------------------- geometry
+
+    private double cellW() {
+        return plotW / m.cols() * zoom;
+    }
+
+    private double cellH() {
+        return plotH / m.rows() * zoom;
+    }
+
+    private double maxZoom() {
+        if (plotW <= 0 || plotH <= 0) {
+            return 1e6;
+        }
+        double base = Math.min(plotW / m.cols(), plotH / m.rows());
+        return Math.max(1, MAX_CELL_PX / base);
+    }
+
+    private double clampZoom(double z) {
+        return Math.max(1, Math.min(maxZoom(), z));
+    }
+
+    // The visible fraction of each axis is 1/zoom, so the limits do not depend on the plot's size.
+    private void clampOrigin() {
+        originCol = Math.max(0, Math.min(m.cols() - m.cols() / zoom, originCol));
+        originRow = Math.max(0, Math.min(m.rows() - m.rows() / zoom, originRow));
+    }
+
+    private void layoutPlot() {
+        double w = canvas.getWidth();
+        double h = canvas.getHeight();
+        double axis = Fx.lineHeight(AXIS_FONT) + 6;
+        double left = 6 + (blank(m.rowAxis()) ? 0 : axis) + rowLabelWidth + 8;
+        double bottom = 6 + (blank(m.colAxis()) ? 0 : axis) + colLabelHeight + 8;
+        plotX = left;
+        plotY = 8;
+        plotW = Math.max(1, w - left - 8);
+        plotH = Math.max(1, h - plotY - bottom);
+        zoom = clampZoom(zoom);
+        clampOrigin();
+        colorBar.setBarInsets(plotY, Math.max(0, h - plotY - plotH));
+    }
+
+    /** The cell at a canvas point, or null outside the plot. */
+    private int[] cellAt(double x, double y) {
+        if (x < plotX || y < plotY || x >= plotX + plotW || y >= plotY + plotH) {
+            return null;
+        }
+        int c = (int) Math.floor(originCol + (x - plotX) / cellW());
+        int r = (int) Math.floor(originRow + (y - plotY) / cellH());
+        return r >= 0 && r < m.rows() && c >= 0 && c < m.cols() ? new int[] {r, c} : null;
+    }
+
+    private int rowAt(double y) {
+        if (y < plotY || y >= plotY + plotH) {
+            return -1;
+        }
+        int r = (int) Math.floor(originRow + (y - plotY) / cellH());
+        return r >= 0 && r < m.rows() ? r : -1;
+    }
+
+    // ---------------------------------------------------------------- drawing
+
+    /** Redraws the visible part now. */
+    public void redraw() {
+        redraws++;
+        GraphicsContext g = canvas.getGraphicsContext2D();
+        double w = canvas.getWidth();
+        double h = canvas.getHeight();
+        g.clearRect(0, 0, w, h);
+        if (w <= 0 || h <= 0 || plotW <= 1 || plotH <= 1 || m.rows() == 0 || m.cols() == 0) {
+            return;
+        }
+        double cw = cellW();
+        double ch = cellH();
+        int r0 = Math.max(0, (int) Math.floor(originRow));
+        int c0 = Math.max(0, (int) Math.floor(originCol));
+        int r1 = Math.min(m.rows(), (int) Math.ceil(originRow + plotH / ch - 1e-9));
+        int c1 = Math.min(m.cols(), (int) Math.ceil(originCol + plotW / cw - 1e-9));
+
+        g.save();
+        g.beginPath();
+        g.rect(plotX, plotY, plotW, plotH);
+        g.clip();
+        if (Math.min(cw, ch) >= CELL_MODE_MIN_PX) {
+            drawCells(g, r0, r1, c0, c1, cw, ch);
+        } else {
+            drawRaster(g, r0, r1, c0, c1, cw, ch);
+        }
+        int sel = selectedRow.get();
+        if (sel >= r0 && sel < r1) {
+            double y = plotY + (sel - originRow) * ch;
+            g.setStroke(Color.WHITE);
+            g.setLineWidth(3);
+            g.strokeRect(plotX + 1.5, y - 0.5, plotW - 3, ch + 1);
+            g.setStroke(Fx.ACCENT);
+            g.setLineWidth(2);
+            g.strokeRect(plotX + 1.5, y - 0.5, plotW - 3, ch + 1);
+        }
+        g.restore();
+
+        g.setStroke(Fx.FRAME);
+        g.setLineWidth(1);
+        g.strokeRect(Math.floor(plotX) - 0.5, Math.floor(plotY) - 0.5, Math.ceil(plotW) + 1, Math.ceil(plotH) + 1);
+        drawLabels(g, r0, r1, c0, c1, cw, ch);
+    }
+
+    private void drawCells(GraphicsContext g, int r0, int r1, int c0, int c1, double cw, double ch) {
+        long touched = 0;
+        r0 = 0; r1 = m.rows();
+        for (int r = r0; r < r1; r++) {
+            // Edges snapped to whole pixels: neighbouring cells share an edge, so no seams and no blending.
+            double y0 = Math.round(plotY + (r - originRow) * ch);
+            double y1 = Math.round(plotY + (r + 1 - originRow) * ch);
+            int base = r * m.cols();
+            for (int c = c0; c < c1; c++) {
+                double x0 = Math.round(plotX + (c - originCol) * cw);
+                double x1 = Math.round(plotX + (c + 1 - originCol) * cw);
+                g.setFill(colors.computeIfAbsent(scale.argb(m.values()[base + c] * 0.9), Fx::color));
+                g.fillRect(x0, y0, x1 - x0, y1 - y0);
+                touched++;
+            }
+        }
+        stats = new RenderStats(DrawMode.CELLS, r0, r1, c0, c1, touched, 1, 1);
+    }
+
+    private void drawRaster(GraphicsContext g, int r0, int r1, int c0, int c1, double cw, double ch) {
+        int fx = downsample(cw, m.cols());
+        int fy = downsample(ch, m.rows());
+        WritableImage img = raster(fx, fy);
+        double sx = originCol / fx;
+        double sy = originRow / fy;
+        double sw = Math.min(img.getWidth() - sx, plotW / cw / fx);
+        double sh = Math.min(img.getHeight() - sy, plotH / ch / fy);
+        g.setImageSmoothing(false);
+        g.drawImage(img, sx, sy, sw, sh, plotX, plotY, sw * fx * cw, sh * fy * ch);
+        long texels = (long) (Math.ceil(sx + sw) - Math.floor(sx)) * (long) (Math.ceil(sy + sh) - Math.floor(sy));
+        stats = new RenderStats(DrawMode.IMAGE, r0, r1, c0, c1, texels, fx, fy);
+    }
+
+    /**
+     * The smallest power of two of cells per raster texel that makes a texel at least a pixel: coarser loses detail,
+     * finer makes nearest-neighbour scaling skip cells (and a skipped peak is a missing feature).
+     */
+    private static int downsample(double cellPx, int n) {
+        int f = 1;
+        while (cellPx * f < 1 && f < n) {
+            f *= 2;
+        }
+        return f;
+    }
+
+    private WritableImage raster(int fx, int fy) {
+        return rasters.computeIfAbsent((long) fx << 32 | fy, k -> {
+            ColorRaster r = ColorRaster.of(m.values(), m.rows(), m.cols(), scale, fx, fy);
+            WritableImage img = new WritableImage(r.width(), r.height());
+            img.getPixelWriter().setPixels(0, 0, r.width(), r.height(), PixelFormat.getIntArgbInstance(), r.argb(), 0, r.width());
+            return img;
+        });
+    }
+
+    private void drawLabels(GraphicsContext g, int r0, int r1, int c0, int c1, double cw, double ch) {
+        double lh = Fx.lineHeight(LABEL_FONT);
+        int sel = selectedRow.get();
+
+        g.save();
+        g.beginPath();
+        g.rect(0, plotY - 1, plotX, plotH + 2);
+        g.clip();
+        g.setTextAlign(TextAlignment.RIGHT);
+        g.setTextBaseline(VPos.CENTER);
+        int rowStep = (int) Math.max(1, Math.ceil(lh * 1.1 / ch));
+        for (int r = r0 - r0 % rowStep; r < r1; r += rowStep) {
+            drawRowLabel(g, r, ch, r == sel);
+        }
+        if (sel >= r0 && sel < r1 && sel % rowStep != 0) {
+            drawRowLabel(g, sel, ch, true); // the selection is always labelled
+        }
+        g.restore();
+
+        g.save();
+        g.beginPath();
+        g.rect(plotX - 1, plotY + plotH, plotW + 2, canvas.getHeight());
+        g.clip();
+        g.setFont(LABEL_FONT);
+        g.setFill(Fx.TEXT);
+        g.setTextAlign(TextAlignment.RIGHT);
+        g.setTextBaseline(VPos.CENTER);
+        int colStep = (int) Math.max(1, Math.ceil(lh * 1.1 / cw));
+        for (int c = c0 - c0 % colStep; c < c1; c += colStep) {
+            double x = plotX + (c + 0.5 - originCol) * cw;
+            g.save();
+            g.translate(x, plotY + plotH + 8);
+            g.rotate(-90);
+            g.fillText(colText.get(c), 0, 0);
+            g.restore();
+        }
+        g.restore();
+
+        g.setFont(AXIS_FONT);
+        g.setFill(Fx.TEXT);
+        g.setTextAlign(TextAlignment.CENTER);
+        if (!blank(m.colAxis())) {
+            g.setTextBaseline(VPos.BOTTOM);
+            g.fillText(m.colAxis(), plotX + plotW / 2, canvas.getHeight() - 4);
+        }
+        if (!blank(m.rowAxis())) {
+            g.save();
+            g.translate(6, plotY + plotH / 2);
+            g.rotate(-90);
+            g.setTextBaseline(VPos.TOP);
+            g.fillText(m.rowAxis(), 0, 0);
+            g.restore();
+        }
+    }
+
+    private void drawRowLabel(GraphicsContext g, int r, double ch, boolean selected) {
+        double y = plotY + (r + 0.5 - originRow) * ch;
+        if (selected) {
+            double w = Fx.textWidth(rowText.get(r), LABEL_FONT_BOLD) + 6;
+            g.setFill(Fx.ACCENT.deriveColor(0, 1, 1, 0.25));
+            g.fillRect(plotX - 5 - w, y - Fx.lineHeight(LABEL_FONT) / 2, w, Fx.lineHeight(LABEL_FONT));
+        }
+        g.setFont(selected ? LABEL_FONT_BOLD : LABEL_FONT);
+        g.setFill(Fx.TEXT);
+        g.fillText(rowText.get(r), plotX - 8, y);
+    }
+
+    // ---------------------------------------------------------------- interaction
+
+    private void hover(double x, double y, double screenX, double screenY) {
+        int[] cell = cellAt(x, y);
+        if (cell == null) {
+            clearHover();
+            return;
+        }
+        int r = cell[0];
+        int c = cell[1];
+        String text = axisName(m.rowAxis(), "row") + ": " + Labels.display(m.rowLabels().get(r), 40) + "  [" + r + "]\n"
+                + axisName(m.colAxis(), "column") + ": " + Labels.display(m.colLabels().get(c), 40) + "  [" + c + "]\n"
+                + axisName(m.valueLabel(), "value") + ": " + NiceTicks.value(m.get(r, c));
+        hoverText.set(text);
+        tooltip.setText(text);
+        if (getScene() != null && getScene().getWindow() != null && getScene().getWindow().isShowing()) {
+            if (tooltip.isShowing()) {
+                tooltip.setAnchorX(screenX + 14);
+                tooltip.setAnchorY(screenY + 14);
+            } else {
+                tooltip.show(canvas, screenX + 14, screenY + 14);
+            }
+        }
+    }
+
+    private void clearHover() {
+        hoverText.set("");
+        tooltip.hide();
+    }
+
+    private void pressed(MouseEvent e) {
+        requestFocus();
+        pressX = e.getX();
+        pressY = e.getY();
+        pressOriginRow = originRow;
+        pressOriginCol = originCol;
+        dragging = false;
+    }
+
+    private void dragged(MouseEvent e) {
+        if (!dragging && Math.hypot(e.getX() - pressX, e.getY() - pressY) < 4) {
+            return;
+        }
+        dragging = true;
+        clearHover();
+        originCol = pressOriginCol - (e.getX() - pressX) / cellW();
+        originRow = pressOriginRow - (e.getY() - pressY) / cellH();
+        clampOrigin();
+        redraw();
+    }
+
+    private void released(MouseEvent e) {
+        if (dragging) {
+            dragging = false;
+            return;
+        }
+        // A click on a cell or on a row label selects that row; clicking the selected row again clears it.
+        int r = e.getX() >= 0 && e.getX() < plotX + plotW ? rowAt(e.getY()) : -1;
+        if (r >= 0) {
+            selectedRow.set(r == selectedRow.get() ? -1 : r);
+        }
+    }
+
+    private void scrolled(ScrollEvent e) {
+        if (e.isControlDown() || e.isShortcutDown()) {
+            // In wheel notches: a mouse sends whole multiples of the multiplier, a trackpad small fractions.
+            boolean vertical = e.getDeltaY() != 0;
+            double delta = vertical ? e.getDeltaY() : e.getDeltaX();
+            double unit = vertical ? e.getMultiplierY() : e.getMultiplierX();
+            zoomAt(Math.pow(ZOOM_STEP, delta / (unit > 0 ? unit : 40)), e.getX(), e.getY());
+        } else {
+            double dx = e.getDeltaX();
+            double dy = e.getDeltaY();
+            if (e.isShiftDown() && dx == 0) {
+                dx = dy;
+                dy = 0;
+            }
+            panBy(-dx, -dy);
+        }
+        e.consume();
+    }
+
+    private void keyPressed(KeyEvent e) {
+        switch (e.getCode()) {
+            case PLUS, EQUALS, ADD -> zoomIn();
+            case MINUS, SUBTRACT -> zoomOut();
+            case DIGIT0, NUMPAD0 -> resetZoom();
+            case LEFT -> panBy(-plotW / 10, 0);
+            case RIGHT -> panBy(plotW / 10, 0);
+            case PAGE_UP -> panBy(0, -plotH * 0.9);
+            case PAGE_DOWN -> panBy(0, plotH * 0.9);
+            case UP, DOWN -> {
+                int step = e.getCode() == javafx.scene.input.KeyCode.UP ? -1 : 1;
+                if (selectedRow.get() >= 0) {
+                    int r = Math.max(0, Math.min(m.rows() - 1, selectedRow.get() + step));
+                    selectedRow.set(r);
+                    ensureRowVisible(r);
+                } else {
+                    panBy(0, step * plotH / 10);
+                }
+            }
+            case ESCAPE -> selectedRow.set(-1);
+            default -> {
+                return;
+            }
+        }
+        e.consume();
+    }
+
+    private void ensureRowVisible(int r) {
+        double visible = m.rows() / zoom;
+        if (r < originRow) {
+            scrollTo(r, originCol);
+        } else if (r + 1 > originRow + visible) {
+            scrollTo(r + 1 - visible, originCol);
+        }
+    }
+
+    private static String axisName(String s, String fallback) {
+        return blank(s) ? fallback : s;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,130 @@
+package dev.loupe.viewers;
+
+import static dev.loupe.viewers.FxTestSupport.fx;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import dev.loupe.plugin.result.CustomResult;
+import dev.loupe.plugin.result.GridResult;
+import dev.loupe.plugin.result.ImageResult;
+import dev.loupe.plugin.result.MatrixResult;
+import dev.loupe.plugin.result.Result;
+import dev.loupe.plugin.result.SeriesResult;
+import dev.loupe.plugin.result.TableResult;
+import dev.loupe.plugin.result.TokenScoresResult;
+import dev.loupe.viewers.export.FigureExporter;
+import dev.loupe.viewers.grid.GridView;
+import dev.loupe.viewers.heatmap.HeatmapView;
+import dev.loupe.viewers.image.ImageResultView;
+import dev.loupe.viewers.series.SeriesView;
+import dev.loupe.viewers.table.TableResultView;
+import dev.loupe.viewers.tokens.TokenScoresView;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.layout.BorderPane;
+import javafx.stage.Stage;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+@ExtendWith(ApplicationExtension.class)
+class ResultViewsTest {
+
+    @TempDir
+    Path dir;
+
+    @Start
+    void start(Stage stage) {
+        stage.show();
+    }
+
+    @Test
+    void eachStandardResultGetsItsView() {
+        MatrixResult m = Samples.ramp(2, 2);
+        List<String> l = List.of("a", "b");
+        assertInstanceOf(HeatmapView.class, fx(() -> ResultViews.create(m)));
+        assertInstanceOf(GridView.class, fx(() -> ResultViews.create(new GridResult("g", List.of("r"), List.of("c"), List.of(m)))));
+        assertInstanceOf(SeriesView.class, fx(() -> ResultViews.create(new SeriesResult("s", "x", "y", SeriesResult.Kind.BAR,
+                List.of(new SeriesResult.Series("s", l, new double[] {1, 2}))))));
+        assertInstanceOf(TokenScoresView.class, fx(() -> ResultViews.create(new TokenScoresResult("t", l, new float[] {1, 2}, "s", false))));
+        assertInstanceOf(TableResultView.class, fx(() -> ResultViews.create(new TableResult("t", l, List.of(List.of(1, 2))))));
+        assertInstanceOf(ImageResultView.class, fx(() -> ResultViews.create(new ImageResult("i", 1, 1, new int[] {-1}))));
+        ResultView v = fx(() -> ResultViews.create(m));
+        assertSame(m, v.result());
+        assertSame(v, v.node());
+    }
+
+    @Test
+    void pluginsRegisterRenderersForTheirCustomTypes() {
+        CustomResult custom = new CustomResult("Circuit", "test.circuit.view", new JsonObject());
+        ResultView fallback = fx(() -> ResultViews.create(custom));
+        assertTrue(text(fallback.node()).contains("No renderer"), "unregistered types show their data");
+
+        Label mine = new Label("mine");
+        ResultViews.register("test.circuit.view", c -> new SimpleView(c, mine));
+        try {
+            assertTrue(ResultViews.isRegistered("test.circuit.view"));
+            assertSame(mine, fx(() -> ResultViews.create(custom)).node());
+        } finally {
+            ResultViews.unregister("test.circuit.view");
+        }
+
+        ResultViews.register("test.broken", c -> {
+            throw new IllegalStateException("boom");
+        });
+        try {
+            ResultView broken = fx(() -> ResultViews.create(new CustomResult("x", "test.broken", new JsonObject())));
+            assertTrue(text(broken.node()).contains("boom"), "a failing renderer is reported, not thrown");
+        } finally {
+            ResultViews.unregister("test.broken");
+        }
+    }
+
+    private static String text(Node node) {
+        return ((Label) ((BorderPane) node).getTop()).getText();
+    }
+
+    @Test
+    void viewExportIsTheSameFigureAsTheHeadlessExporter() throws Exception {
+        MatrixResult m = Samples.ramp(5, 7);
+        ResultView view = fx(() -> ResultViews.create(m));
+        Path fromView = dir.resolve("view.png");
+        Path fromCli = dir.resolve("cli.png");
+        view.exportPng(fromView);
+        FigureExporter.writePng(m, fromCli);
+        assertArrayEquals(pixels(fromCli), pixels(fromView));
+        view.exportSvg(dir.resolve("view.svg"));
+        FigureExporter.writeSvg(m, dir.resolve("cli.svg"));
+        assertEquals(Files.readString(dir.resolve("cli.svg")), Files.readString(dir.resolve("view.svg")));
+    }
+
+    private static int[] pixels(Path png) throws Exception {
+        BufferedImage img = ImageIO.read(png.toFile());
+        BufferedImage rgb = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+        rgb.getGraphics().drawImage(img, 0, 0, null);
+        return ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
+    }
+
+    private record SimpleView(Result result, Node node) implements ResultView {
+        @Override
+        public JsonObject viewState() {
+            return new JsonObject();
+        }
+
+        @Override
+        public void restoreViewState(JsonObject state) {
+        }
+    }
+}
