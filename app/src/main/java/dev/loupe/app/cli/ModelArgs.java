@@ -1,5 +1,6 @@
 package dev.loupe.app.cli;
 
+import dev.loupe.app.SampleModels;
 import dev.loupe.engine.LoupeException;
 import dev.loupe.engine.LoupeModel;
 import dev.loupe.engine.ModelOptions;
@@ -11,7 +12,8 @@ import java.util.Locale;
 
 /** The options every model command shares (--model, --device, --dtype) and opening the model from them. */
 final class ModelArgs {
-    static final Option MODEL = Option.value("model", "DIR", "a Hugging Face checkpoint folder (config.json, *.safetensors, tokenizer.json)");
+    static final Option MODEL = Option.value("model", "DIR",
+            "a Hugging Face checkpoint folder (config.json, *.safetensors, tokenizer.json); default: the sample tiny-lm");
     static final Option DEVICE = Option.value("device", "auto|cpu|gpu", "where to compute; auto = the GPU when there is one (default auto)");
     static final Option DTYPE = Option.value("dtype", "f32|f16|bf16", "compute precision (default f32)");
 
@@ -20,8 +22,15 @@ final class ModelArgs {
     private ModelArgs() {
     }
 
+    /** --model, or the shipped tiny-lm when none is named. */
     static Path modelDir(ParsedArgs args) {
-        return Path.of(args.require(MODEL.name()));
+        String given = args.get(MODEL.name());
+        if (given != null) {
+            return Path.of(given);
+        }
+        return SampleModels.find(SampleModels.TINY_LM).orElseThrow(() -> new UsageException(
+                "--model is missing, and the sample model it defaults to is not at "
+                        + SampleModels.expectedLocation(SampleModels.TINY_LM)));
     }
 
     static LoupeModel open(ParsedArgs args) {

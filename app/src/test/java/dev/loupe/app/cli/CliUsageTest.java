@@ -70,8 +70,22 @@ class CliUsageTest {
     }
 
     @Test
+    void withoutModelTheSampleTinyLmIsUsedAndItsAbsenceIsNamed() {
+        System.setProperty("loupe.samples", tmp.resolve("no-samples-here").toString());
+        try {
+            CliRun.of("info").assertFails(Cli.USAGE, "--model is missing", "no-samples-here/tiny-lm");
+            dev.loupe.engine.testing.TestCheckpoints.write(tmp.resolve("samples/tiny-lm"),
+                    dev.loupe.engine.testing.TestCheckpoints.Spec.gpt2());
+            System.setProperty("loupe.samples", tmp.resolve("samples").toString());
+            CliRun info = CliRun.of("info").assertOk();
+            assertTrue(info.out().contains("samples/tiny-lm"), info.out());
+        } finally {
+            System.clearProperty("loupe.samples");
+        }
+    }
+
+    @Test
     void missingRequiredOptions() {
-        CliRun.of("info").assertFails(Cli.USAGE, "missing required option --model");
         CliRun.of("trace", "--model", tmp.toString(), "--tokens", "1,2,3").assertFails(Cli.USAGE, "--out");
         CliRun.of("trace", "--model", tmp.toString(), "--out", "x.safetensors").assertFails(Cli.USAGE, "--prompt", "--tokens");
         CliRun.of("generate", "--model", tmp.toString()).assertFails(Cli.USAGE, "--prompt");
