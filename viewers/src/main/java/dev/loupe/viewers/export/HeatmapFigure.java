@@ -161,7 +161,7 @@ public final class HeatmapFigure implements Figure {
     }
 
     private void paintCells(Graphics2D g, Rectangle2D p) {
-        paintMatrix(g, m.values(), m.rows(), m.cols(), scale, p, (long) m.rows() * m.cols() <= 4, "cells");
+        paintMatrix(g, m.values(), m.rows(), m.cols(), scale, p, (long) m.rows() * m.cols() <= MAX_VECTOR_CELLS, "cells");
     }
 
     /** Cells as rectangles (vector) or from a raster sized to the output's resolution. Shared with the grid figure. */

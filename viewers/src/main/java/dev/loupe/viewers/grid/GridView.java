@@ -59,6 +59,7 @@ public final class GridView extends BorderPane implements ResultView {
     private final WritableImage[] thumbs;
     private final Canvas canvas = new Canvas();
     private final Tooltip tooltip = new Tooltip();
+    private final ColorBar colorBar;
     private final ObjectProperty<Cell> focusedCell = new SimpleObjectProperty<>(this, "focusedCell");
     private Cell hovered;
     private double gridX;
@@ -101,7 +102,8 @@ public final class GridView extends BorderPane implements ResultView {
         pane.setPrefSize(labelW + cols * 48 * 1.1 + 8, 24 + rows * 48 * 1.1 + 8);
         setCenter(pane);
         String valueLabel = grid.cells().isEmpty() ? "" : grid.cells().get(0).valueLabel();
-        setRight(new ColorBar(scale, valueLabel));
+        colorBar = new ColorBar(scale, valueLabel);
+        setRight(colorBar);
 
         setFocusTraversable(true);
         focusedCell.addListener((obs, was, now) -> redraw());
@@ -115,6 +117,8 @@ public final class GridView extends BorderPane implements ResultView {
             }
         });
         addEventHandler(KeyEvent.KEY_PRESSED, this::keyPressed);
+        // A tooltip is a window of its own: it must not outlive the view's place in a scene (closed tab).
+        sceneProperty().addListener((obs, was, now) -> hover(null, 0, 0));
     }
 
     public GridResult grid() {
@@ -207,6 +211,7 @@ public final class GridView extends BorderPane implements ResultView {
         gridY = lh + 8;
         pitch = Math.floor(Math.max(MIN_THUMB, Math.min((w - gridX - 4) / cols, (h - gridY - 4) / rows)));
         double size = pitch * 0.9;
+        colorBar.setBarInsets(gridY, Math.max(0, h - gridY - (rows - 1) * pitch - size));
 
         g.setFont(LABEL_FONT);
         g.setFill(Fx.TEXT);

@@ -43,7 +43,7 @@ import javafx.scene.text.TextAlignment;
 /**
  * An interactive heatmap of a {@link MatrixResult} on a Canvas: labelled axes (column labels rotated), a colour bar,
  * a hover read-out, zoom (ctrl+scroll, pinch, +/-, 0 to reset) and pan (drag, scroll, arrows), and row selection
- * (click a cell or a row label, click again to clear; up/down move it; Escape clears it).
+ * (click a cell or a row label; up/down move it; Escape or ctrl-click clears it).
  *
  * <p>Drawing is virtualised: a redraw touches only the visible cells. Cells of at least {@link #CELL_MODE_MIN_PX}
  * pixels are filled one by one; smaller ones are drawn from a colour raster of the matrix, block-downsampled by
@@ -158,6 +158,8 @@ public final class HeatmapView extends BorderPane implements ResultView {
             e.consume();
         });
         addEventHandler(KeyEvent.KEY_PRESSED, this::keyPressed);
+        // A tooltip is a window of its own: it must not outlive the view's place in a scene (closed tab).
+        sceneProperty().addListener((obs, was, now) -> clearHover());
     }
 
     // ---------------------------------------------------------------- public API
@@ -427,7 +429,6 @@ public final class HeatmapView extends BorderPane implements ResultView {
 
     private void drawCells(GraphicsContext g, int r0, int r1, int c0, int c1, double cw, double ch) {
         long touched = 0;
-        r0 = 0; r1 = m.rows();
         for (int r = r0; r < r1; r++) {
             // Edges snapped to whole pixels: neighbouring cells share an edge, so no seams and no blending.
             double y0 = Math.round(plotY + (r - originRow) * ch);
@@ -436,7 +437,7 @@ public final class HeatmapView extends BorderPane implements ResultView {
             for (int c = c0; c < c1; c++) {
                 double x0 = Math.round(plotX + (c - originCol) * cw);
                 double x1 = Math.round(plotX + (c + 1 - originCol) * cw);
-                g.setFill(colors.computeIfAbsent(scale.argb(m.values()[base + c] * 0.9), Fx::color));
+                g.setFill(colors.computeIfAbsent(scale.argb(m.values()[base + c]), Fx::color));
                 g.fillRect(x0, y0, x1 - x0, y1 - y0);
                 touched++;
             }
@@ -602,10 +603,12 @@ public final class HeatmapView extends BorderPane implements ResultView {
             dragging = false;
             return;
         }
-        // A click on a cell or on a row label selects that row; clicking the selected row again clears it.
+        // A click on a cell or on a row label selects that row (idempotent, so a double click does not undo it);
+        // ctrl/cmd-click on the selected row clears it.
         int r = e.getX() >= 0 && e.getX() < plotX + plotW ? rowAt(e.getY()) : -1;
         if (r >= 0) {
-            selectedRow.set(r == selectedRow.get() ? -1 : r);
+            boolean clear = r == selectedRow.get() && (e.isControlDown() || e.isShortcutDown());
+            selectedRow.set(clear ? -1 : r);
         }
     }
 

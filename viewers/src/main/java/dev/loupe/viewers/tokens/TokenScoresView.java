@@ -63,7 +63,10 @@ public final class TokenScoresView extends BorderPane implements ResultView {
             setTop(title);
         }
         setCenter(scroll);
-        setRight(new ColorBar(scale, result.scoreLabel()));
+        ColorBar bar = new ColorBar(scale, result.scoreLabel());
+        bar.setMaxHeight(260); // a short text needs no full-height bar
+        BorderPane.setAlignment(bar, javafx.geometry.Pos.TOP_RIGHT);
+        setRight(bar);
         selectedToken.addListener((o, was, now) -> {
             if (was.intValue() >= 0 && was.intValue() < chips.size()) {
                 chips.get(was.intValue()).setBorder(NORMAL);
