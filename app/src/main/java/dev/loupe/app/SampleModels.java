@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * The models Loupe ships (sample-models/tiny-lm, sample-models/looped-lm): opened when no model is named, so a
  * fresh install shows something real at once. The folder is the system property {@code loupe.samples} (the
- * launcher sets it), else found beside the installed jar (app/target/loupe-app.jar -> sample-models/).
+ * launcher sets it), else beside the jar (an installed app image), else in the source tree the jar was built in
+ * (app/target/loupe-app.jar -> sample-models/).
  */
 public final class SampleModels {
     public static final String TINY_LM = "tiny-lm";
@@ -24,6 +25,11 @@ public final class SampleModels {
         }
         try {
             Path jar = Path.of(SampleModels.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            // An installed app (installer/jpackage.sh) keeps them beside its jars.
+            Path beside = jar.getParent() == null ? null : jar.getParent().resolve("sample-models");
+            if (beside != null && Files.isDirectory(beside)) {
+                return Optional.of(beside);
+            }
             // app/target/loupe-app.jar or app/target/classes -> the repository root is three levels up.
             Path root = jar.getParent() == null ? null : jar.getParent().getParent();
             root = root == null ? null : root.getParent();
