@@ -1,0 +1,83 @@
+package dev.loupe.app.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** recent.json, settings.json and the workspace JSON: small files, read leniently, written whole. */
+class SettingsFilesTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void recentModelsAreNewestFirstUniqueAndBounded() {
+        Path file = tmp.resolve("recent.json");
+        RecentModels r = new RecentModels(file);
+        List<Path> expected = new ArrayList<>();
+        for (int i = 0; i < RecentModels.MAX + 3; i++) {
+            r.add(tmp.resolve("m" + i));
+            expected.add(0, tmp.resolve("m" + i));
+        }
+        r.add(tmp.resolve("m5"));
+        expected.remove(tmp.resolve("m5"));
+        expected.add(0, tmp.resolve("m5"));
+        assertEquals(expected.subList(0, RecentModels.MAX), new RecentModels(file).list());
+    }
+
+    @Test
+    void aDamagedFileIsAnEmptyList() throws Exception {
+        Path file = Files.writeString(tmp.resolve("recent.json"), "[\"/a\", ");
+        assertEquals(List.of(), new RecentModels(file).list());
+        Files.writeString(tmp.resolve("settings.json"), "{\"theme\": 3");
+        assertEquals("light", new AppSettings(tmp.resolve("settings.json")).theme());
+    }
+
+    @Test
+    void theThemeIsRemembered() {
+        new AppSettings(tmp.resolve("s.json")).setTheme("dark");
+        assertEquals("dark", new AppSettings(tmp.resolve("s.json")).theme());
+    }
+
+    @Test
+    void theLoupeHomePropertyMovesEverything() {
+        String before = System.getProperty(LoupeHome.PROPERTY);
+        try {
+            System.setProperty(LoupeHome.PROPERTY, tmp.toString());
+            LoupeHome home = LoupeHome.fromSystem();
+            assertEquals(tmp.resolve("recent.json"), home.recentModelsFile());
+            assertEquals(tmp.resolve("sessions"), home.sessionsDir());
+        } finally {
+            if (before == null) {
+                System.clearProperty(LoupeHome.PROPERTY);
+            } else {
+                System.setProperty(LoupeHome.PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
+    void workspaceStateRoundTripsAndSurvivesJunk() {
+        JsonObject view = new JsonObject();
+        view.addProperty("zoom", 2);
+        JsonObject params = new JsonObject();
+        params.addProperty("k", 3);
+        WorkspaceState s = new WorkspaceState(List.of(new WorkspaceState.TabState(4, view),
+                new WorkspaceState.TabState(2, null)), 2L, "/models/gpt2", "hello", "loupe.activations",
+                Map.of("loupe.activations", params));
+        assertEquals(s, WorkspaceState.fromJson(s.toJson()));
+
+        JsonObject junk = s.toJson();
+        junk.getAsJsonArray("tabs").add("not a tab");
+        junk.addProperty("selected", "two");
+        WorkspaceState partial = WorkspaceState.fromJson(junk);
+        assertEquals(2, partial.tabs().size());
+        assertEquals(null, partial.selectedRun());
+    }
+}
