@@ -45,16 +45,9 @@ public final class AnalysisRunner {
         long[] tokens;
         List<String> labels;
         String prompt = input.text();
-        if (input.isText()) {
-            tokens = model.encode(prompt);
-            labels = List.of(model.tokenStrings(prompt));
-            if (labels.size() != tokens.length) {
-                labels = idLabels(tokens);
-            }
-        } else {
-            tokens = input.tokens();
-            labels = idLabels(tokens);
-        }
+        tokens = input.isText() ? model.encode(prompt) : input.tokens();
+        // Each id decoded on its own (" Paris", not byte-level "ĠParis"); ids as text when there is no tokenizer.
+        labels = model.hasTokenizer() ? model.tokenLabels(tokens) : idLabels(tokens);
         List<String> captures = List.copyOf(call(id, () -> plugin.captures(info, params)));
         progress.checkCancelled();
 

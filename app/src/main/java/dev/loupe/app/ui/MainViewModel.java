@@ -2,11 +2,10 @@ package dev.loupe.app.ui;
 
 import com.google.gson.JsonObject;
 import dev.loupe.app.plugins.AnalysisInput;
-import dev.loupe.app.plugins.AnalysisRunner;
+import dev.loupe.app.plugins.RecordedAnalysis;
 import dev.loupe.app.plugins.PluginRegistry;
 import dev.loupe.app.plugins.PluginRegistry.LoadedPlugin;
 import dev.loupe.app.session.InputRecord;
-import dev.loupe.app.session.RunRecord;
 import dev.loupe.app.session.SessionStore;
 import dev.loupe.app.session.StoredModel;
 import dev.loupe.app.session.StoredRun;
@@ -28,7 +27,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -40,7 +38,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.stream.Collectors;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
@@ -533,48 +530,11 @@ public final class MainViewModel {
         LoupeModel m = opened.model();
         Instant started = Instant.now();
         long t0 = System.nanoTime();
-        Result result;
-        try {
-            result = AnalysisRunner.run(m, plugin.plugin(), params, AnalysisInput.ofText(prompt), progress);
-        } catch (RuntimeException e) {
-            recordUnfinished(store, opened, plugin, params, prompt, started, t0, e);
-            throw e;
-        }
-        progress.message("Saving the run in the session…");
-        Ids ids = recordInputs(store, opened, prompt);
-        long runId = store.recordRun(RunRecord.ok(plugin.id(), plugin.info().version(), params.toJson(), ids.model(),
-                ids.input(), started, Instant.now(), Duration.ofNanos(System.nanoTime() - t0), result));
-        return new Finished(runId, result, describe(runId, plugin.id(), plugin.info().version(), params.toJson(),
-                prompt, m.dir(), started), String.format(Locale.ROOT, "%.2f", (System.nanoTime() - t0) / 1e9));
-    }
-
-    private record Ids(Long model, Long input) {
-    }
-
-    private static Ids recordInputs(SessionStore store, ModelViewModel.Opened opened, String prompt) {
-        LoupeModel m = opened.model();
-        long modelId = store.recordModel(m.dir(), opened.info());
-        long[] tokens = m.encode(prompt);
-        List<String> labels = List.of(m.tokenStrings(prompt));
-        long inputId = store.recordInput(InputRecord.ofText(prompt, tokens,
-                labels.size() == tokens.length ? labels : List.of()));
-        return new Ids(modelId, inputId);
-    }
-
-    private static void recordUnfinished(SessionStore store, ModelViewModel.Opened opened, LoadedPlugin plugin,
-            Params params, String prompt, Instant started, long t0, RuntimeException e) {
-        try {
-            Ids ids = recordInputs(store, opened, prompt);
-            Duration d = Duration.ofNanos(System.nanoTime() - t0);
-            RunRecord r = e instanceof CancellationException
-                    ? RunRecord.cancelled(plugin.id(), plugin.info().version(), params.toJson(), ids.model(), ids.input(),
-                            started, Instant.now(), d)
-                    : RunRecord.failed(plugin.id(), plugin.info().version(), params.toJson(), ids.model(), ids.input(),
-                            started, Instant.now(), d, ErrorMessages.oneLine(e));
-            store.recordRun(r);
-        } catch (RuntimeException ignored) {
-            // The run's own error is what the user needs to see; a missing provenance row is secondary.
-        }
+        RecordedAnalysis.Outcome outcome = RecordedAnalysis.run(store, m, plugin, params, AnalysisInput.ofText(prompt),
+                progress);
+        return new Finished(outcome.runId(), outcome.result(), describe(outcome.runId(), plugin.id(),
+                plugin.info().version(), params.toJson(), prompt, m.dir(), started),
+                String.format(Locale.ROOT, "%.2f", (System.nanoTime() - t0) / 1e9));
     }
 
     private String tabTitle(String pluginId, Result result) {

@@ -114,8 +114,9 @@ class AnalyzeCommandTest {
         analyze("--model", model.toString(), "--plugin", "loupe.activations", "--tokens", "1,2,3",
                 "--param", "hook=blocks.1.attn.hook_pattern", "--param", "head=2", "--out", out.toString()).assertOk();
         MatrixResult m = (MatrixResult) readResult(out);
-        assertEquals(List.of("1", "2", "3"), m.rowLabels());
-        assertEquals(List.of("1", "2", "3"), m.colLabels());
+        // Token ids are labelled with what the tokenizer decodes them to.
+        assertEquals(List.of("w1", "w2", "w3"), m.rowLabels());
+        assertEquals(List.of("w1", "w2", "w3"), m.colLabels());
         for (int q = 0; q < 3; q++) {
             double sum = 0;
             for (int k = 0; k < 3; k++) {

@@ -128,10 +128,10 @@ class AnalysisRunnerTest {
     }
 
     @Test
-    void tokenInputIsLabelledWithTheIds() {
+    void tokenInputIsLabelledWithTheDecodedTokens() {
         Probe p = new Probe((ctx, pr) -> OK);
         assertSame(OK, run(p, AnalysisInput.ofTokens(3, 9, 2), Progress.none()));
-        assertEquals(List.of("3", "9", "2"), p.seen.tokenLabels());
+        assertEquals(List.of("w3", "w9", "w2"), p.seen.tokenLabels());
         assertArrayEquals(new long[] {3, 9, 2}, p.seen.tokens());
         assertNull(p.seen.prompt());
         p.assertFreed();
