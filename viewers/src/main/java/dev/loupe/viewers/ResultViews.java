@@ -8,7 +8,8 @@ import dev.loupe.plugin.result.Result;
 import dev.loupe.plugin.result.SeriesResult;
 import dev.loupe.plugin.result.TableResult;
 import dev.loupe.plugin.result.TokenScoresResult;
-import dev.loupe.viewers.grid.GridView;
+import dev.loupe.viewers.attention.AttentionHeadView;
+import dev.loupe.viewers.grid.GridFocusView;
 import dev.loupe.viewers.heatmap.HeatmapView;
 import dev.loupe.viewers.image.ImageResultView;
 import dev.loupe.viewers.series.SeriesView;
@@ -20,8 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The one place the app turns a {@link Result} into a view. Standard result types have built-in renderers; a plugin
- * whose {@link CustomResult} needs its own look registers a renderer for its type. Create views on the FX thread.
+ * The one place the app turns a {@link Result} into a view. Standard result types have built-in renderers (an
+ * attention pattern gets the heatmap and lines modes, a grid opens its cells beside it); a plugin whose
+ * {@link CustomResult} needs its own look registers a renderer for its type. Create views on the FX thread.
  */
 public final class ResultViews {
     private ResultViews() {
@@ -45,9 +47,9 @@ public final class ResultViews {
     public static ResultView create(Result result) {
         Objects.requireNonNull(result);
         if (result instanceof MatrixResult m) {
-            return new HeatmapView(m);
+            return AttentionHeadView.isAttention(m) ? new AttentionHeadView(m) : new HeatmapView(m);
         } else if (result instanceof GridResult g) {
-            return new GridView(g);
+            return new GridFocusView(g);
         } else if (result instanceof SeriesResult s) {
             return new SeriesView(s);
         } else if (result instanceof TokenScoresResult t) {

@@ -17,7 +17,8 @@ import dev.loupe.plugin.result.SeriesResult;
 import dev.loupe.plugin.result.TableResult;
 import dev.loupe.plugin.result.TokenScoresResult;
 import dev.loupe.viewers.export.FigureExporter;
-import dev.loupe.viewers.grid.GridView;
+import dev.loupe.viewers.attention.AttentionHeadView;
+import dev.loupe.viewers.grid.GridFocusView;
 import dev.loupe.viewers.heatmap.HeatmapView;
 import dev.loupe.viewers.image.ImageResultView;
 import dev.loupe.viewers.series.SeriesView;
@@ -52,10 +53,13 @@ class ResultViewsTest {
 
     @Test
     void eachStandardResultGetsItsView() {
-        MatrixResult m = Samples.ramp(2, 2);
+        MatrixResult m = new MatrixResult("heads", 2, 2, new float[] {1, 2, 3, 4}, List.of("L0", "L1"), List.of("H0", "H1"),
+                "layer", "head", "induction", false, java.util.Map.of());
+        MatrixResult attention = Samples.ramp(2, 2); // query x key
         List<String> l = List.of("a", "b");
         assertInstanceOf(HeatmapView.class, fx(() -> ResultViews.create(m)));
-        assertInstanceOf(GridView.class, fx(() -> ResultViews.create(new GridResult("g", List.of("r"), List.of("c"), List.of(m)))));
+        assertInstanceOf(AttentionHeadView.class, fx(() -> ResultViews.create(attention)));
+        assertInstanceOf(GridFocusView.class, fx(() -> ResultViews.create(new GridResult("g", List.of("r"), List.of("c"), List.of(m)))));
         assertInstanceOf(SeriesView.class, fx(() -> ResultViews.create(new SeriesResult("s", "x", "y", SeriesResult.Kind.BAR,
                 List.of(new SeriesResult.Series("s", l, new double[] {1, 2}))))));
         assertInstanceOf(TokenScoresView.class, fx(() -> ResultViews.create(new TokenScoresResult("t", l, new float[] {1, 2}, "s", false))));

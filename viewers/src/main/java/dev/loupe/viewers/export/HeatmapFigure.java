@@ -24,11 +24,22 @@ import org.jfree.svg.SVGHints;
  * A {@link MatrixResult} as a paper figure: title, summary statistics, labelled and titled axes (column labels
  * rotated), the cells, and a colour bar with ticks. Up to {@link #MAX_VECTOR_CELLS} cells are one rectangle each
  * (true vector in SVG, in a group with id {@code cells}); larger matrices are drawn from a block-averaged raster.
+ *
+ * <p>A matrix with cell text (the logit lens) gets wider cells and each cell's text centred in it, black or white by
+ * the cell's brightness, when cells are at least {@link #TEXT_MIN_W} x {@link #TEXT_MIN_H} and there are at most
+ * {@link #MAX_TEXT_CELLS} of them (in SVG one {@code <text>} per cell, in a group with id {@code cell-text}).
  */
 public final class HeatmapFigure implements Figure {
 
     /** Above this many cells an SVG of one rectangle per cell gets too large to open comfortably. */
     public static final int MAX_VECTOR_CELLS = 65_536;
+    /** Above this many cells the text is unreadable at any sensible figure size, and bloats the SVG. */
+    public static final int MAX_TEXT_CELLS = 8_192;
+    public static final double TEXT_MIN_W = 28;
+    public static final double TEXT_MIN_H = 14;
+    // A figure with cell text aims at cells this large (figure units), within the size caps below.
+    private static final double TEXT_CELL_W = 60;
+    private static final double TEXT_CELL_H = 24;
 
     private static final double LABEL_CAP = 150;
     private static final double LABEL_GAP = 6;
@@ -42,6 +53,8 @@ public final class HeatmapFigure implements Figure {
     private final List<String> colText;
     private final double rowLabelWidth;
     private final double colLabelHeight;
+    // Wide text cells have room for the tokens side by side, as nostalgebraist's plots show them: easier to read.
+    private final boolean flatColLabels;
 
     public HeatmapFigure(MatrixResult m) {
         this(m, ColorScale.forValues(m.values(), m.diverging()));
@@ -53,7 +66,9 @@ public final class HeatmapFigure implements Figure {
         rowText = m.rowLabels().stream().map(s -> Labels.display(s, 20)).toList();
         colText = m.colLabels().stream().map(s -> Labels.display(s, 20)).toList();
         rowLabelWidth = Draw.maxWidth(Draw.LABEL, rowText, LABEL_CAP);
-        colLabelHeight = Draw.maxWidth(Draw.LABEL, colText, LABEL_CAP);
+        double widest = Draw.maxWidth(Draw.LABEL, colText, LABEL_CAP);
+        flatColLabels = hasText() && widest + 6 <= Math.min(TEXT_CELL_W, 1600.0 / Math.max(1, m.cols()));
+        colLabelHeight = flatColLabels ? Draw.lineHeight(Draw.LABEL) : widest;
     }
 
     public ColorScale scale() {
@@ -62,8 +77,9 @@ public final class HeatmapFigure implements Figure {
 
     @Override
     public Dimension preferredSize() {
-        double pw = Math.max(160, Math.min(640, m.cols() * 28.0));
-        double ph = Math.max(160, Math.min(640, m.rows() * 28.0));
+        boolean text = hasText();
+        double pw = Math.max(160, Math.min(text ? 1600 : 640, m.cols() * (text ? TEXT_CELL_W : 28.0)));
+        double ph = Math.max(160, Math.min(text ? 960 : 640, m.rows() * (text ? TEXT_CELL_H : 28.0)));
         double left = left();
         double top = top();
         double bottom = bottom();
@@ -125,6 +141,9 @@ public final class HeatmapFigure implements Figure {
         }
 
         paintCells(g, p);
+        if (hasText()) {
+            paintCellText(g, p);
+        }
         g.setColor(Draw.FRAME);
         g.setStroke(Draw.HAIRLINE);
         g.draw(p);
@@ -141,12 +160,16 @@ public final class HeatmapFigure implements Figure {
             Draw.text(g, Draw.LABEL, rowText.get(r), p.getX() - LABEL_GAP, cy, 1, Draw.V.MIDDLE);
         }
         int colStep = (int) Math.max(1, Math.ceil(lh * 1.1 / cw));
-        for (int c = 0; c < m.cols(); c += colStep) {
+        for (int c = 0; c < m.cols(); c += flatColLabels ? 1 : colStep) {
             double cx = p.getX() + (c + 0.5) * cw;
             g.setColor(Draw.FRAME);
             g.draw(new Line2D.Double(cx, p.getMaxY(), cx, p.getMaxY() + 3));
             g.setColor(Draw.TEXT);
-            Draw.textUp(g, Draw.LABEL, colText.get(c), cx, p.getMaxY() + LABEL_GAP, 1, Draw.V.MIDDLE);
+            if (flatColLabels) {
+                Draw.text(g, Draw.LABEL, fit(colText.get(c), cw - 2), cx, p.getMaxY() + LABEL_GAP, 0.5, Draw.V.TOP);
+            } else {
+                Draw.textUp(g, Draw.LABEL, colText.get(c), cx, p.getMaxY() + LABEL_GAP, 1, Draw.V.MIDDLE);
+            }
         }
 
         g.setColor(Draw.TEXT);
@@ -162,6 +185,50 @@ public final class HeatmapFigure implements Figure {
 
     private void paintCells(Graphics2D g, Rectangle2D p) {
         paintMatrix(g, m.values(), m.rows(), m.cols(), scale, p, (long) m.rows() * m.cols() <= MAX_VECTOR_CELLS, "cells");
+    }
+
+    private boolean hasText() {
+        return m.hasCellText() && (long) m.rows() * m.cols() <= MAX_TEXT_CELLS;
+    }
+
+    private void paintCellText(Graphics2D g, Rectangle2D p) {
+        double cw = p.getWidth() / m.cols();
+        double ch = p.getHeight() / m.rows();
+        if (cw < TEXT_MIN_W || ch < TEXT_MIN_H) {
+            return;
+        }
+        boolean svg = g instanceof SVGGraphics2D;
+        if (svg) {
+            g.setRenderingHint(SVGHints.KEY_BEGIN_GROUP, "cell-text");
+        }
+        for (int r = 0; r < m.rows(); r++) {
+            for (int c = 0; c < m.cols(); c++) {
+                int i = r * m.cols() + c;
+                String s = fit(Labels.display(m.cellText().get(i), 40), cw - 6);
+                if (!s.isEmpty()) {
+                    g.setColor(Draw.textOn(scale.argb(m.values()[i])));
+                    Draw.text(g, Draw.LABEL, s, p.getX() + (c + 0.5) * cw, p.getY() + (r + 0.5) * ch, 0.5, Draw.V.MIDDLE);
+                }
+            }
+        }
+        if (svg) {
+            g.setRenderingHint(SVGHints.KEY_END_GROUP, "true");
+        }
+    }
+
+    /** The longest prefix that fits {@code room} with an ellipsis; empty when not even the ellipsis fits. */
+    static String fit(String s, double room) {
+        if (Draw.width(Draw.LABEL, s) <= room) {
+            return s;
+        }
+        int n = s.codePointCount(0, s.length());
+        for (int keep = n - 1; keep >= 0; keep--) {
+            String cut = s.substring(0, s.offsetByCodePoints(0, keep)) + "\u2026";
+            if (Draw.width(Draw.LABEL, cut) <= room) {
+                return cut;
+            }
+        }
+        return "";
     }
 
     /** Cells as rectangles (vector) or from a raster sized to the output's resolution. Shared with the grid figure. */

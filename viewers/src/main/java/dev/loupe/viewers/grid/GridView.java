@@ -37,7 +37,7 @@ import javafx.scene.text.TextAlignment;
  * Every cell of a {@link GridResult} (e.g. 12 x 12 layers x heads) as a thumbnail, all on one colour scale so that
  * they compare. Thumbnails are small rasters (at most {@link #THUMB_TEXELS} a side, each texel the peak of its block)
  * made once, so the grid redraws as a handful of image blits. Clicking a thumbnail, or moving with the arrow keys,
- * sets {@link #focusedCellProperty()}; the app opens that cell as a heatmap.
+ * sets {@link #focusedCellProperty()}; {@link GridFocusView} opens that cell beside the grid.
  */
 public final class GridView extends BorderPane implements ResultView {
 

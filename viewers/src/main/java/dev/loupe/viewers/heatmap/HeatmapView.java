@@ -38,6 +38,7 @@ import javafx.scene.layout.Pane;
 import javafx.scene.paint.Color;
 import javafx.scene.text.Font;
 import javafx.scene.text.FontWeight;
+import javafx.scene.text.Text;
 import javafx.scene.text.TextAlignment;
 
 /**
@@ -49,6 +50,12 @@ import javafx.scene.text.TextAlignment;
  * pixels are filled one by one; smaller ones are drawn from a colour raster of the matrix, block-downsampled by
  * powers of two per axis when cells are below a pixel, so a 1000 x 1000 pattern zooms and scrolls at the cost of
  * one image blit. {@link #renderStats()} reports what the last redraw did.
+ *
+ * <p>A matrix with {@link MatrixResult#cellText() cell text} (the logit lens) is drawn the way nostalgebraist's plots
+ * are: each cell's text centred in it, black or white by the cell's brightness, whenever cells are at least
+ * {@link #TEXT_MIN_W} x {@link #TEXT_MIN_H} pixels. Its zoom 1 is therefore not "fit the whole matrix" but "cells at
+ * least {@link #TEXT_CELL_W} x {@link #TEXT_CELL_H}", scrolling along the positions; zooming out from there fits it.
+ * The hover read-out adds the cell's {@link MatrixResult#cellDetails() details} (top-k tokens, entropy).
  */
 public final class HeatmapView extends BorderPane implements ResultView {
 
@@ -60,17 +67,24 @@ public final class HeatmapView extends BorderPane implements ResultView {
      * texels) it touched, and the raster's downsampling factor per axis (1 when drawing cells or full resolution).
      */
     public record RenderStats(DrawMode mode, int firstRow, int lastRow, int firstCol, int lastCol, long cellsTouched,
-            int downsampleX, int downsampleY) {
+            int downsampleX, int downsampleY, long textsDrawn) {
     }
 
     /** Below this cell size (pixels) individual fills cost more than they show, so the raster takes over. */
     public static final double CELL_MODE_MIN_PX = 5;
     /** Zooming stops when cells reach this size. */
     public static final double MAX_CELL_PX = 160;
+    /** Cell text is hidden in smaller cells: a few clipped pixels of glyphs read as noise. */
+    public static final double TEXT_MIN_W = 28;
+    public static final double TEXT_MIN_H = 14;
+    /** At zoom 1 a matrix with cell text has cells at least this large, so a typical token fits. */
+    public static final double TEXT_CELL_W = 64;
+    public static final double TEXT_CELL_H = 22;
 
     private static final Font LABEL_FONT = Font.font(11);
     private static final Font LABEL_FONT_BOLD = Font.font(null, FontWeight.BOLD, 11);
     private static final Font AXIS_FONT = Font.font(12);
+    private static final Font CELL_FONT = Font.font(12);
     private static final double LABEL_CAP = 140;
     private static final double ZOOM_STEP = 1.25;
 
@@ -85,8 +99,14 @@ public final class HeatmapView extends BorderPane implements ResultView {
     private final IntegerProperty selectedRow = new SimpleIntegerProperty(this, "selectedRow", -1);
     private final Map<Long, WritableImage> rasters = new HashMap<>();
     private final Map<Integer, Color> colors = new HashMap<>();
+    // Cell text cut to fit the current cell width; measuring text is the costly part of a redraw, so keep it.
+    private final Map<Integer, String> fittedText = new HashMap<>();
+    private final Text measure = new Text();
+    private double fittedWidth = -1;
     private final double rowLabelWidth;
     private final double colLabelHeight;
+    // Text cells are wide: short column labels then read side by side instead of rotated, as in the logit-lens plots.
+    private final double flatColLabelWidth;
 
     private double zoom = 1;
     private double originRow;
@@ -95,7 +115,7 @@ public final class HeatmapView extends BorderPane implements ResultView {
     private double plotY;
     private double plotW;
     private double plotH;
-    private RenderStats stats = new RenderStats(DrawMode.CELLS, 0, 0, 0, 0, 0, 1, 1);
+    private RenderStats stats = new RenderStats(DrawMode.CELLS, 0, 0, 0, 0, 0, 1, 1, 0);
     private long redraws;
 
     private double pressX;
@@ -114,7 +134,10 @@ public final class HeatmapView extends BorderPane implements ResultView {
         rowText = m.rowLabels().stream().map(s -> Labels.display(s, 20)).toList();
         colText = m.colLabels().stream().map(s -> Labels.display(s, 20)).toList();
         rowLabelWidth = Fx.maxTextWidth(rowText, LABEL_FONT_BOLD, LABEL_CAP);
-        colLabelHeight = Fx.maxTextWidth(colText, LABEL_FONT, LABEL_CAP);
+        double widest = Fx.maxTextWidth(colText, LABEL_FONT, LABEL_CAP);
+        flatColLabelWidth = m.hasCellText() && widest + 8 <= TEXT_CELL_W ? widest + 8 : 0;
+        colLabelHeight = flatColLabelWidth > 0 ? Fx.lineHeight(LABEL_FONT) : widest;
+        measure.setFont(CELL_FONT);
         getStyleClass().add("loupe-heatmap");
 
         if (!m.title().isBlank()) {
@@ -185,7 +208,10 @@ public final class HeatmapView extends BorderPane implements ResultView {
         selectedRow.set(row);
     }
 
-    /** What the hover tooltip says: row label, column label and value of the cell under the mouse; empty otherwise. */
+    /**
+     * What the hover tooltip says: row label, column label and value of the cell under the mouse, then its cell
+     * details if the matrix has them; empty otherwise.
+     */
     public ReadOnlyStringProperty hoverTextProperty() {
         return hoverText.getReadOnlyProperty();
     }
@@ -194,7 +220,10 @@ public final class HeatmapView extends BorderPane implements ResultView {
         return tooltip;
     }
 
-    /** 1 shows the whole matrix; 2 shows half of it on each axis, and so on. */
+    /**
+     * 1 shows the whole matrix (a matrix with cell text: readable cells, see the class comment); 2 shows half as
+     * much on each axis, and so on.
+     */
     public double getZoom() {
         return zoom;
     }
@@ -322,30 +351,59 @@ public final class HeatmapView extends BorderPane implements ResultView {
 
     // ---------------------------------------------------------------- geometry
 
+    private boolean laidOut() {
+        return plotW > 0 && plotH > 0;
+    }
+
+    // How much zoom 1 enlarges each axis beyond fitting the plot: 1, except for cell text that would not fit.
+    private double stretchX() {
+        return m.hasCellText() && laidOut() ? Math.max(1, TEXT_CELL_W * m.cols() / plotW) : 1;
+    }
+
+    private double stretchY() {
+        return m.hasCellText() && laidOut() ? Math.max(1, TEXT_CELL_H * m.rows() / plotH) : 1;
+    }
+
+    // Per-axis magnification over "fit the plot"; never below 1, so zooming out stops at the whole matrix.
+    private double zoomX() {
+        return Math.max(1, zoom * stretchX());
+    }
+
+    private double zoomY() {
+        return Math.max(1, zoom * stretchY());
+    }
+
     private double cellW() {
-        return plotW / m.cols() * zoom;
+        return plotW / m.cols() * zoomX();
     }
 
     private double cellH() {
-        return plotH / m.rows() * zoom;
+        return plotH / m.rows() * zoomY();
+    }
+
+    private double minZoom() {
+        return laidOut() ? 1 / Math.max(stretchX(), stretchY()) : 1e-6;
     }
 
     private double maxZoom() {
-        if (plotW <= 0 || plotH <= 0) {
+        if (!laidOut()) {
             return 1e6;
         }
-        double base = Math.min(plotW / m.cols(), plotH / m.rows());
+        double base = Math.min(plotW / m.cols() * stretchX(), plotH / m.rows() * stretchY());
         return Math.max(1, MAX_CELL_PX / base);
     }
 
     private double clampZoom(double z) {
-        return Math.max(1, Math.min(maxZoom(), z));
+        return Math.max(minZoom(), Math.min(maxZoom(), z));
     }
 
-    // The visible fraction of each axis is 1/zoom, so the limits do not depend on the plot's size.
+    // The visible fraction of each axis is 1/zoomX (1/zoomY); before layout that is unknown, and layout clamps.
     private void clampOrigin() {
-        originCol = Math.max(0, Math.min(m.cols() - m.cols() / zoom, originCol));
-        originRow = Math.max(0, Math.min(m.rows() - m.rows() / zoom, originRow));
+        if (!laidOut()) {
+            return;
+        }
+        originCol = Math.max(0, Math.min(m.cols() - m.cols() / zoomX(), originCol));
+        originRow = Math.max(0, Math.min(m.rows() - m.rows() / zoomY(), originRow));
     }
 
     private void layoutPlot() {
@@ -442,7 +500,60 @@ public final class HeatmapView extends BorderPane implements ResultView {
                 touched++;
             }
         }
-        stats = new RenderStats(DrawMode.CELLS, r0, r1, c0, c1, touched, 1, 1);
+        long texts = m.hasCellText() && cw >= TEXT_MIN_W && ch >= TEXT_MIN_H ? drawCellText(g, r0, r1, c0, c1, cw, ch) : 0;
+        stats = new RenderStats(DrawMode.CELLS, r0, r1, c0, c1, touched, 1, 1, texts);
+    }
+
+    private long drawCellText(GraphicsContext g, int r0, int r1, int c0, int c1, double cw, double ch) {
+        double room = cw - 6;
+        if (room != fittedWidth) {
+            fittedText.clear();
+            fittedWidth = room;
+        }
+        g.setFont(CELL_FONT);
+        g.setTextAlign(TextAlignment.CENTER);
+        g.setTextBaseline(VPos.CENTER);
+        long drawn = 0;
+        for (int r = r0; r < r1; r++) {
+            double y = plotY + (r + 0.5 - originRow) * ch;
+            for (int c = c0; c < c1; c++) {
+                int i = r * m.cols() + c;
+                String text = fittedText.computeIfAbsent(i, k -> fit(m.cellText().get(k), room));
+                if (text.isEmpty()) {
+                    continue;
+                }
+                g.setFill(Fx.textOn(scale.argb(m.values()[i])));
+                g.fillText(text, plotX + (c + 0.5 - originCol) * cw, y);
+                drawn++;
+            }
+        }
+        return drawn;
+    }
+
+    /** The text as shown (escapes for control characters), cut with an ellipsis to {@code room} pixels. */
+    private String fit(String raw, double room) {
+        String s = Labels.display(raw, 40);
+        if (textWidth(s) <= room) {
+            return s;
+        }
+        // Longest prefix (in code points) that fits with the ellipsis; a bare ellipsis if nothing does.
+        int lo = 0;
+        int hi = s.codePointCount(0, s.length());
+        while (lo < hi) {
+            int mid = (lo + hi + 1) / 2;
+            if (textWidth(s.substring(0, s.offsetByCodePoints(0, mid)) + "\u2026") <= room) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        String cut = s.substring(0, s.offsetByCodePoints(0, lo)) + "\u2026";
+        return lo == 0 && textWidth(cut) > room ? "" : cut;
+    }
+
+    private double textWidth(String s) {
+        measure.setText(s);
+        return measure.getLayoutBounds().getWidth();
     }
 
     private void drawRaster(GraphicsContext g, int r0, int r1, int c0, int c1, double cw, double ch) {
@@ -456,7 +567,7 @@ public final class HeatmapView extends BorderPane implements ResultView {
         g.setImageSmoothing(false);
         g.drawImage(img, sx, sy, sw, sh, plotX, plotY, sw * fx * cw, sh * fy * ch);
         long texels = (long) (Math.ceil(sx + sw) - Math.floor(sx)) * (long) (Math.ceil(sy + sh) - Math.floor(sy));
-        stats = new RenderStats(DrawMode.IMAGE, r0, r1, c0, c1, texels, fx, fy);
+        stats = new RenderStats(DrawMode.IMAGE, r0, r1, c0, c1, texels, fx, fy, 0);
     }
 
     /**
@@ -507,14 +618,23 @@ public final class HeatmapView extends BorderPane implements ResultView {
         g.setFill(Fx.TEXT);
         g.setTextAlign(TextAlignment.RIGHT);
         g.setTextBaseline(VPos.CENTER);
-        int colStep = (int) Math.max(1, Math.ceil(lh * 1.1 / cw));
-        for (int c = c0 - c0 % colStep; c < c1; c += colStep) {
-            double x = plotX + (c + 0.5 - originCol) * cw;
-            g.save();
-            g.translate(x, plotY + plotH + 8);
-            g.rotate(-90);
-            g.fillText(colText.get(c), 0, 0);
-            g.restore();
+        if (flatColLabelWidth > 0) {
+            g.setTextAlign(TextAlignment.CENTER);
+            g.setTextBaseline(VPos.TOP);
+            int step = (int) Math.max(1, Math.ceil(flatColLabelWidth / cw));
+            for (int c = c0 - c0 % step; c < c1; c += step) {
+                g.fillText(colText.get(c), plotX + (c + 0.5 - originCol) * cw, plotY + plotH + 6);
+            }
+        } else {
+            int colStep = (int) Math.max(1, Math.ceil(lh * 1.1 / cw));
+            for (int c = c0 - c0 % colStep; c < c1; c += colStep) {
+                double x = plotX + (c + 0.5 - originCol) * cw;
+                g.save();
+                g.translate(x, plotY + plotH + 8);
+                g.rotate(-90);
+                g.fillText(colText.get(c), 0, 0);
+                g.restore();
+            }
         }
         g.restore();
 
@@ -560,6 +680,9 @@ public final class HeatmapView extends BorderPane implements ResultView {
         String text = axisName(m.rowAxis(), "row") + ": " + Labels.display(m.rowLabels().get(r), 40) + "  [" + r + "]\n"
                 + axisName(m.colAxis(), "column") + ": " + Labels.display(m.colLabels().get(c), 40) + "  [" + c + "]\n"
                 + axisName(m.valueLabel(), "value") + ": " + NiceTicks.value(m.get(r, c));
+        if (m.cellDetails() != null) {
+            text += "\n" + details(m.cellDetails().get(r * m.cols() + c));
+        }
         hoverText.set(text);
         tooltip.setText(text);
         if (getScene() != null && getScene().getWindow() != null && getScene().getWindow().isShowing()) {
@@ -659,12 +782,18 @@ public final class HeatmapView extends BorderPane implements ResultView {
     }
 
     private void ensureRowVisible(int r) {
-        double visible = m.rows() / zoom;
+        double visible = m.rows() / zoomY();
         if (r < originRow) {
             scrollTo(r, originCol);
         } else if (r + 1 > originRow + visible) {
             scrollTo(r + 1 - visible, originCol);
         }
+    }
+
+    /** Multi-line details, each line made printable (a token may hold control characters), at most 30 lines. */
+    private static String details(String raw) {
+        List<String> lines = raw.lines().limit(31).map(l -> Labels.display(l, 80)).toList();
+        return lines.size() > 30 ? String.join("\n", lines.subList(0, 30)) + "\n\u2026" : String.join("\n", lines);
     }
 
     private static String axisName(String s, String fallback) {

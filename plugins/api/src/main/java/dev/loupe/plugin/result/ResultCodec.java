@@ -23,7 +23,8 @@ import java.util.TreeMap;
  * {@code "version"} and a {@code "type"} discriminator; numbers are JSON numbers written in Java's shortest
  * round-trip form, so floats and doubles come back bit for bit. Non-finite values (masked attention scores are
  * -inf) are the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}, because JSON has no such numbers.
- * Image pixels are base64 (big-endian ARGB ints): a picture as a JSON number array is ten times larger.
+ * Image pixels are base64 (big-endian ARGB ints): a picture as a JSON number array is ten times larger. A matrix's
+ * optional {@code cellText} and {@code cellDetails} are arrays of one string per cell (row-major), left out when null.
  *
  * <p>{@link #fromJson} trusts nothing: any missing, mistyped or inconsistent field is an
  * {@link IllegalArgumentException} whose message names the field (e.g. {@code cells[2].values[7]}).
@@ -244,6 +245,13 @@ public final class ResultCodec {
         JsonObject stats = new JsonObject();
         new TreeMap<>(m.stats()).forEach((k, v) -> stats.add(k, number(v)));
         o.add("stats", stats);
+        // Left out when null, so documents of matrices without cell text are unchanged.
+        if (m.cellText() != null) {
+            o.add("cellText", strings(m.cellText()));
+        }
+        if (m.cellDetails() != null) {
+            o.add("cellDetails", strings(m.cellDetails()));
+        }
     }
 
     private static JsonArray strings(List<String> list) {
@@ -342,8 +350,22 @@ public final class ResultCodec {
         String valueLabel = f.text("valueLabel");
         boolean diverging = f.bool("diverging");
         Map<String, Double> stats = f.numberMap("stats");
+        List<String> cellText = cellStrings(f, "cellText", rows, cols);
+        List<String> cellDetails = cellStrings(f, "cellDetails", rows, cols);
         return new MatrixResult(title, rows, cols, values, rowLabels, colLabels, rowAxis, colAxis, valueLabel,
-                diverging, stats);
+                diverging, stats, cellText, cellDetails);
+    }
+
+    /** Optional per-cell text: absent or null means none; otherwise one string per cell, row-major. */
+    private static List<String> cellStrings(Fields f, String field, int rows, int cols) {
+        if (!f.has(field)) {
+            return null;
+        }
+        List<String> out = f.strings(field);
+        if (out.size() != (long) rows * cols) {
+            throw f.bad(field, "has " + out.size() + " entries for " + rows + "x" + cols + " cells (one per cell, row-major)");
+        }
+        return out;
     }
 
     private static <T> T guarded(Fields f, String field, java.util.function.Supplier<T> make) {
@@ -377,6 +399,11 @@ public final class ResultCodec {
 
         IllegalArgumentException bad(String field, String why) {
             return new IllegalArgumentException("result JSON: field \"" + path + field + "\" " + why);
+        }
+
+        boolean has(String field) {
+            JsonElement e = o.get(field);
+            return e != null && !e.isJsonNull();
         }
 
         JsonElement required(String field) {

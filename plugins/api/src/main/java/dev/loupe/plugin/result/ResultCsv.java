@@ -10,6 +10,10 @@ import java.util.List;
  * <ul>
  * <li>matrix: a header of column labels after a corner cell holding the row axis name, then one row per matrix
  *     row starting with its label (so {@code pandas.read_csv(f, index_col=0)} gives the matrix back);</li>
+ * <li>matrix with per-cell text (the logit lens): long format {@code row,col,row_label,col_label,value} followed by
+ *     {@code cell_text} and/or {@code cell_details}, whichever the matrix has, one line per cell in row-major order
+ *     (text does not fit a wide table, and positions keep repeated token labels apart); details keep their line
+ *     breaks inside quotes, which pandas and R read;</li>
  * <li>grid: long format {@code row,col,q,k,value}: the grid cell's row and column labels, then the query and key
  *     positions inside the cell (positions, not tokens: token labels repeat and would make a pivot ambiguous);</li>
  * <li>series: long format {@code x,name,y};</li>
@@ -30,7 +34,9 @@ public final class ResultCsv {
 
     public static void write(Result result, Writer out) throws IOException {
         Csv csv = new Csv(out);
-        if (result instanceof MatrixResult m) {
+        if (result instanceof MatrixResult m && (m.cellText() != null || m.cellDetails() != null)) {
+            writeLongMatrix(m, csv);
+        } else if (result instanceof MatrixResult m) {
             List<String> header = new ArrayList<>();
             header.add(m.rowAxis() == null ? "" : m.rowAxis());
             header.addAll(m.colLabels());
@@ -112,6 +118,34 @@ public final class ResultCsv {
                     + " result has no CSV form; export it as JSON");
         }
         out.flush();
+    }
+
+    private static void writeLongMatrix(MatrixResult m, Csv csv) throws IOException {
+        List<String> header = new ArrayList<>(List.of("row", "col", "row_label", "col_label", "value"));
+        if (m.cellText() != null) {
+            header.add("cell_text");
+        }
+        if (m.cellDetails() != null) {
+            header.add("cell_details");
+        }
+        csv.row(header);
+        for (int r = 0; r < m.rows(); r++) {
+            for (int c = 0; c < m.cols(); c++) {
+                int i = r * m.cols() + c;
+                csv.raw(Integer.toString(r));
+                csv.raw(Integer.toString(c));
+                csv.text(m.rowLabels().get(r));
+                csv.text(m.colLabels().get(c));
+                csv.number(m.values()[i]);
+                if (m.cellText() != null) {
+                    csv.text(m.cellText().get(i));
+                }
+                if (m.cellDetails() != null) {
+                    csv.text(m.cellDetails().get(i));
+                }
+                csv.end();
+            }
+        }
     }
 
     /** Quotes a field when it holds a comma, quote, line break, or edge spaces that readers would trim. */

@@ -82,6 +82,20 @@ class ResultCodecTest {
         assertEquals(e.valueLabel(), a.valueLabel());
         assertEquals(e.diverging(), a.diverging());
         assertEquals(e.stats(), a.stats()); // Double.equals compares bits: NaN equals NaN, -0.0 differs from 0.0
+        assertEquals(e.cellText(), a.cellText());
+        assertEquals(e.cellDetails(), a.cellDetails());
+    }
+
+    /** A 2 x 3 logit-lens-like matrix: top-1 tokens in the cells, top-k and entropy on hover. */
+    static MatrixResult lens(boolean withText, boolean withDetails) {
+        List<String> text = List.of(" Paris", "\n", "", "\"quoted\", comma", "é\u00a0ü", "<|endoftext|>");
+        List<String> details = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            details.add("'" + text.get(i) + "'  0.5" + i + "\n' the'  0.1\r\nentropy " + i + ".25 nats");
+        }
+        return new MatrixResult("Logit lens", 2, 3, new float[] {0.9f, 0.1f, Float.NaN, 0, 1, 0.5f}, List.of("L0", "L1"),
+                List.of("<bos>", " The", " The"), "layer", "position", "probability", false, Map.of(),
+                withText ? text : null, withDetails ? details : null);
     }
 
     @Test
@@ -122,6 +136,47 @@ class ResultCodecTest {
         for (int i = 0; i < 6; i++) {
             assertSameMatrix(g.cells().get(i), back.cells().get(i));
         }
+    }
+
+    @Test
+    void cellTextAndDetailsRoundTrip() {
+        for (boolean text : new boolean[] {false, true}) {
+            for (boolean details : new boolean[] {false, true}) {
+                MatrixResult m = lens(text, details);
+                MatrixResult back = assertInstanceOf(MatrixResult.class, roundTrip(m));
+                assertSameMatrix(m, back);
+                JsonObject j = ResultCodec.toJson(m);
+                // Absent, not null or empty, when the matrix has none: documents without cell text are unchanged.
+                assertEquals(text, j.has("cellText"));
+                assertEquals(details, j.has("cellDetails"));
+            }
+        }
+        // JSON null reads as "no cell text".
+        JsonObject withNull = tampered(ResultCodec.toJson(lens(true, false)),
+                j -> j.add("cellText", com.google.gson.JsonNull.INSTANCE));
+        assertEquals(null, ((MatrixResult) ResultCodec.fromJson(withNull)).cellText());
+    }
+
+    @Test
+    void gridCellsKeepTheirCellText() {
+        GridResult g = new GridResult("lenses", List.of("logit"), List.of("a", "b"),
+                List.of(lens(true, true), lens(false, false)));
+        GridResult back = (GridResult) roundTrip(g);
+        assertSameMatrix(g.cells().get(0), back.cells().get(0));
+        assertSameMatrix(g.cells().get(1), back.cells().get(1));
+    }
+
+    @Test
+    void tamperedCellTextIsNamed() {
+        JsonObject m = ResultCodec.toJson(lens(true, true));
+        assertRejected(tampered(m, j -> j.getAsJsonArray("cellText").remove(0)), "\"cellText\"", "5 entries for 2x3");
+        assertRejected(tampered(m, j -> j.getAsJsonArray("cellDetails").add("extra")), "\"cellDetails\"", "7 entries for 2x3");
+        assertRejected(tampered(m, j -> j.getAsJsonArray("cellText").set(2, new com.google.gson.JsonPrimitive(3))),
+                "\"cellText[2]\"", "text");
+        assertRejected(tampered(m, j -> j.addProperty("cellDetails", "top-k")), "\"cellDetails\"", "array");
+        JsonObject g = ResultCodec.toJson(new GridResult("g", List.of("r"), List.of("c"), List.of(lens(true, false))));
+        assertRejected(tampered(g, j -> j.getAsJsonArray("cells").get(0).getAsJsonObject().getAsJsonArray("cellText").remove(5)),
+                "\"cells[0].cellText\"", "5 entries");
     }
 
     @Test

@@ -31,6 +31,25 @@ class ResultCsvTest {
     }
 
     @Test
+    void matrixWithCellTextIsLongFormatWithTextColumns() throws IOException {
+        MatrixResult m = new MatrixResult("lens", 2, 2, new float[] {0.5f, 1, Float.NaN, 0.25f}, List.of("L0", "final"),
+                List.of(" The", " The"), "layer", "position", "p", false, Map.of(),
+                List.of(" cat", "a,b", "\n", "say \"hi\""), List.of("' cat'  0.5\nentropy 1.0 nats", "x", "y", ""));
+        assertEquals("row,col,row_label,col_label,value,cell_text,cell_details\n"
+                + "0,0,L0,\" The\",0.5,\" cat\",\"' cat'  0.5\nentropy 1.0 nats\"\n"
+                + "0,1,L0,\" The\",1.0,\"a,b\",x\n"
+                + "1,0,final,\" The\",NaN,\"\n\",y\n"
+                + "1,1,final,\" The\",0.25,\"say \"\"hi\"\"\",\n", csv(m));
+
+        MatrixResult textOnly = new MatrixResult("lens", 1, 2, new float[] {0.5f, 1}, List.of("L0"), List.of("a", "b"),
+                "layer", "position", "p", false, Map.of(), List.of("x", "y"), null);
+        assertEquals("row,col,row_label,col_label,value,cell_text\n0,0,L0,a,0.5,x\n0,1,L0,b,1.0,y\n", csv(textOnly));
+        MatrixResult detailsOnly = new MatrixResult("lens", 1, 1, new float[] {2}, List.of("L0"), List.of("a"),
+                "layer", "position", "p", false, Map.of(), null, List.of("d"));
+        assertEquals("row,col,row_label,col_label,value,cell_details\n0,0,L0,a,2.0,d\n", csv(detailsOnly));
+    }
+
+    @Test
     void gridIsLongFormat() throws IOException {
         MatrixResult a = new MatrixResult("a", 1, 2, new float[] {0.25f, 0.75f}, List.of("x"), List.of("x", "y"), "q", "k", "p", false, Map.of());
         MatrixResult b = new MatrixResult("b", 1, 2, new float[] {1, 0}, List.of("x"), List.of("x", "y"), "q", "k", "p", false, Map.of());
