@@ -94,6 +94,12 @@ public final class TestCheckpoints {
                     extraConfig, withTokenizer);
         }
 
+        /** Standard deviation of the random weights. */
+        public Spec withScale(float sd) {
+            return new Spec(modelType, layers, heads, kvHeads, dModel, dMlp, vocab, context, tied, dtype, seed, sd,
+                    extraConfig, withTokenizer);
+        }
+
         public Spec withoutTokenizer() {
             return new Spec(modelType, layers, heads, kvHeads, dModel, dMlp, vocab, context, tied, dtype, seed, scale,
                     extraConfig, false);

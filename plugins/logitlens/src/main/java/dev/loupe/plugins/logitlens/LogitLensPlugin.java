@@ -1,6 +1,7 @@
 package dev.loupe.plugins.logitlens;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.loupe.engine.LoupeModel;
@@ -89,28 +90,35 @@ public final class LogitLensPlugin implements AnalysisPlugin {
         List<String> cellText = new ArrayList<>(values.length);
         List<String> cellDetails = new ArrayList<>(values.length);
         progress.begin(name, layers);
-        for (int l = 0; l < layers; l++) {
+        // Several layers per read-out: one large GEMM runs closer to the machine's peak than many thin ones. The
+        // group is bounded so that its [rows, vocab] logits stay within ~64M floats (256 MB) for long inputs.
+        int perGroup = (int) Math.max(1, Math.min(layers, (64L << 20) / ((long) positions * info.dVocab())));
+        for (int first = 0; first < layers; first += perGroup) {
             progress.checkCancelled();
-            NDArray resid = translator.apply(l, resids.get(l));
-            NDArray logp = readout.apply(resid).toType(DataType.FLOAT32, false).logSoftmax(-1);
-            NDArray probs = logp.exp();
-            NDList top = probs.topK(k, -1, true, true);
-            float[] topP = top.get(0).toFloatArray();
+            int count = Math.min(perGroup, layers - first);
+            NDList group = new NDList();
+            for (int l = first; l < first + count; l++) {
+                group.add(translator.apply(l, resids.get(l)));
+            }
+            NDArray stacked = count == 1 ? group.head() : NDArrays.concat(group, 0); // [count * pos, d]
+            NDArray logp = readout.apply(stacked).toType(DataType.FLOAT32, false).logSoftmax(-1);
+            NDList top = logp.topK(k, -1, true, true);
+            float[] topP = top.get(0).exp().toFloatArray();
             long[] topIds = top.get(1).toType(DataType.INT64, false).toLongArray();
-            float[] entropy = probs.mul(logp).sum(new int[] {-1}).neg().toFloatArray();
+            float[] entropy = logp.exp().mul(logp).sum(new int[] {-1}).neg().toFloatArray();
             List<String> labels = model.tokenLabels(topIds);
-            for (int p = 0; p < positions; p++) {
-                int cell = l * positions + p;
-                values[cell] = byEntropy ? entropy[p] : topP[p * k];
-                cellText.add(labels.get(p * k));
+            for (int row = 0; row < count * positions; row++) {
+                int cell = first * positions + row;
+                values[cell] = byEntropy ? entropy[row] : topP[row * k];
+                cellText.add(labels.get(row * k));
                 StringBuilder hover = new StringBuilder();
                 for (int j = 0; j < k; j++) {
-                    hover.append(String.format(Locale.ROOT, "%s  %.3f%n", quote(labels.get(p * k + j)), topP[p * k + j]));
+                    hover.append(String.format(Locale.ROOT, "%s  %.3f%n", quote(labels.get(row * k + j)), topP[row * k + j]));
                 }
-                hover.append(String.format(Locale.ROOT, "entropy %.3f nats", entropy[p]));
+                hover.append(String.format(Locale.ROOT, "entropy %.3f nats", entropy[row]));
                 cellDetails.add(hover.toString());
             }
-            progress.worked(1);
+            progress.worked(count);
         }
         double finalTop = 0;
         for (int p = 0; p < positions; p++) {
