@@ -1,0 +1,171 @@
+package dev.loupe.samples;
+
+import dev.loupe.engine.LoupeModel;
+import dev.loupe.engine.RunRequest;
+import dev.loupe.engine.RunResult;
+import java.util.List;
+
+/**
+ * The figures of looped-lm's model card, measured through the engine ({@link LoupeModel}) so that the trainer's
+ * report and the tests that recompute the card run exactly the same code on exactly the shipped files.
+ *
+ * <p>Questions come from {@link LoopedLmTask#balanced}: hop counts cycle 1..{@link LoopedLmTask#MAX_HOPS}. Each is
+ * run as {@code [<|endoftext|>] + encode(prompt)}, the prompt ending in "=", with the checkpoint's own
+ * tokenizer.json; the answer is the next token after "=".
+ */
+public final class LoopedLmProbes {
+
+    /** The model card's held-out set: a seed the trainer's stream (seed {@link LoopedLmTrainer#TASK_SEED}) is not. */
+    public static final long HELD_OUT_SEED = 2001;
+    public static final int HELD_OUT_EXAMPLES = 800;
+    private static final int BATCH = 100;
+
+    private LoopedLmProbes() {
+    }
+
+    /**
+     * Fraction of held-out questions whose answer symbol is the argmax of the logits at the last prompt position
+     * (the "=").
+     */
+    public static double taskAccuracy(LoupeModel model, int examples, long seed) {
+        double[] byHops = accuracyByHops(model, examples, seed);
+        return byHops[0];
+    }
+
+    /**
+     * @return {overall, hops=1, ..., hops=MAX_HOPS}: top-1 accuracy overall and for each hop count
+     */
+    public static double[] accuracyByHops(LoupeModel model, int examples, long seed) {
+        List<LoopedLmTask.Example> set = LoopedLmTask.balanced(examples, seed);
+        int[] correct = new int[LoopedLmTask.MAX_HOPS + 1];
+        int[] total = new int[LoopedLmTask.MAX_HOPS + 1];
+        for (int from = 0; from < set.size(); from += BATCH) {
+            List<LoopedLmTask.Example> chunk = set.subList(from, Math.min(set.size(), from + BATCH));
+            long[][] tokens = prompts(model, chunk);
+            try (RunResult r = model.run(RunRequest.ofBatch(tokens))) {
+                int n = tokens[0].length;
+                for (int b = 0; b < chunk.size(); b++) {
+                    float[] last = r.logits().get(b, n - 1).toFloatArray();
+                    int best = 0;
+                    for (int v = 1; v < last.length; v++) {
+                        if (last[v] > last[best]) {
+                            best = v;
+                        }
+                    }
+                    long answer = single(model.encode(chunk.get(b).answer()));
+                    int k = chunk.get(b).hops();
+                    total[k]++;
+                    total[0]++;
+                    if (best == answer) {
+                        correct[k]++;
+                        correct[0]++;
+                    }
+                }
+            }
+        }
+        double[] out = new double[correct.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = total[i] == 0 ? Double.NaN : (double) correct[i] / total[i];
+        }
+        return out;
+    }
+
+    /**
+     * Layer-by-layer cosine similarity of the residual stream: entry [i][j] is the mean, over the held-out questions
+     * and over every position of their prompts (BOS included), of cos(r_i, r_j), where r_l is
+     * {@code blocks.{l}.hook_resid_post} at that position. Symmetric, ones on the diagonal, layers x layers.
+     */
+    public static double[][] residualCosineSimilarity(LoupeModel model, int examples, long seed) {
+        int layers = model.info().layers();
+        int d = model.info().dModel();
+        double[][] sum = new double[layers][layers];
+        long count = 0;
+        List<LoopedLmTask.Example> set = LoopedLmTask.balanced(examples, seed);
+        for (int from = 0; from < set.size(); from += BATCH) {
+            List<LoopedLmTask.Example> chunk = set.subList(from, Math.min(set.size(), from + BATCH));
+            long[][] tokens = prompts(model, chunk);
+            try (RunResult r = model.run(RunRequest.ofBatch(tokens).capture("blocks.*.hook_resid_post"))) {
+                float[][] resid = new float[layers][];
+                for (int l = 0; l < layers; l++) {
+                    resid[l] = r.cache().floats("blocks." + l + ".hook_resid_post"); // [batch, pos, d]
+                }
+                int vectors = chunk.size() * tokens[0].length;
+                for (int v = 0; v < vectors; v++) {
+                    int off = v * d;
+                    for (int i = 0; i < layers; i++) {
+                        for (int j = i; j < layers; j++) {
+                            sum[i][j] += cosine(resid[i], resid[j], off, d);
+                        }
+                    }
+                }
+                count += vectors;
+            }
+        }
+        double[][] out = new double[layers][layers];
+        for (int i = 0; i < layers; i++) {
+            for (int j = i; j < layers; j++) {
+                out[i][j] = sum[i][j] / count;
+                out[j][i] = out[i][j];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Summary of a layer-similarity matrix against a block schedule: {mean over layer pairs i < j applying the same
+     * block, mean over pairs applying different blocks, mean over adjacent pairs (j = i+1) with the same block, mean
+     * over adjacent pairs across a phase boundary}.
+     */
+    public static double[] phaseSummary(double[][] similarity, List<String> schedule) {
+        double[] sums = new double[4];
+        int[] counts = new int[4];
+        for (int i = 0; i < similarity.length; i++) {
+            for (int j = i + 1; j < similarity.length; j++) {
+                int kind = schedule.get(i).equals(schedule.get(j)) ? 0 : 1;
+                sums[kind] += similarity[i][j];
+                counts[kind]++;
+                if (j == i + 1) {
+                    sums[kind + 2] += similarity[i][j];
+                    counts[kind + 2]++;
+                }
+            }
+        }
+        double[] out = new double[4];
+        for (int k = 0; k < 4; k++) {
+            out[k] = counts[k] == 0 ? Double.NaN : sums[k] / counts[k];
+        }
+        return out;
+    }
+
+    /** [BOS, encode(prompt)] per question; all prompts have the same length, so they form one batch. */
+    static long[][] prompts(LoupeModel model, List<LoopedLmTask.Example> examples) {
+        long[][] out = new long[examples.size()][];
+        for (int i = 0; i < out.length; i++) {
+            long[] ids = model.encode(examples.get(i).prompt());
+            long[] row = new long[ids.length + 1];
+            row[0] = WordLevelTokenizer.END_OF_TEXT_ID;
+            System.arraycopy(ids, 0, row, 1, ids.length);
+            out[i] = row;
+        }
+        return out;
+    }
+
+    private static long single(long[] ids) {
+        if (ids.length != 1) {
+            throw new IllegalStateException("an answer should be one token, found " + ids.length);
+        }
+        return ids[0];
+    }
+
+    private static double cosine(float[] a, float[] b, int off, int d) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int k = off; k < off + d; k++) {
+            dot += (double) a[k] * b[k];
+            na += (double) a[k] * a[k];
+            nb += (double) b[k] * b[k];
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+}
