@@ -34,7 +34,6 @@ import java.util.Random;
  */
 final class LoopedGpt2 {
 
-    private static final float INIT_STD = Float.parseFloat(System.getProperty("looped.init", "0.02"));
     private static final float MASKED_SCORE = -1e9f;
     private static final float LAYER_NORM_EPSILON = 1e-5f;
 
@@ -79,20 +78,21 @@ final class LoopedGpt2 {
         this.config = config;
         Random random = new Random(seed);
         int d = config.nEmbd();
-        float residualStd = (float) (INIT_STD / Math.sqrt(2.0 * config.schedule().length));
-        add("wte.weight", normal(random, INIT_STD, config.vocabSize(), d));
-        add("wpe.weight", sinusoidal(config.nPositions(), d));
+        float std = Float.parseFloat(System.getProperty("looped.init", Double.toString(1 / Math.sqrt(d))));
+        float residualStd = (float) (std / Math.sqrt(2.0 * config.schedule().length));
+        add("wte.weight", normal(random, std, config.vocabSize(), d));
+        add("wpe.weight", sinusoidal(config.nPositions(), d, std));
         for (int i = 0; i < config.distinctBlocks(); i++) {
             String p = "h." + i + ".";
             add(p + "ln_1.weight", manager.ones(new Shape(d)));
             add(p + "ln_1.bias", manager.zeros(new Shape(d)));
-            add(p + "attn.c_attn.weight", normal(random, INIT_STD, d, 3 * d));
+            add(p + "attn.c_attn.weight", normal(random, std, d, 3 * d));
             add(p + "attn.c_attn.bias", manager.zeros(new Shape(3 * d)));
             add(p + "attn.c_proj.weight", normal(random, residualStd, d, d));
             add(p + "attn.c_proj.bias", manager.zeros(new Shape(d)));
             add(p + "ln_2.weight", manager.ones(new Shape(d)));
             add(p + "ln_2.bias", manager.zeros(new Shape(d)));
-            add(p + "mlp.c_fc.weight", normal(random, INIT_STD, d, config.nInner()));
+            add(p + "mlp.c_fc.weight", normal(random, std, d, config.nInner()));
             add(p + "mlp.c_fc.bias", manager.zeros(new Shape(config.nInner())));
             add(p + "mlp.c_proj.weight", normal(random, residualStd, config.nInner(), d));
             add(p + "mlp.c_proj.bias", manager.zeros(new Shape(d)));
@@ -143,8 +143,8 @@ final class LoopedGpt2 {
         return manager.create(v, new Shape(rows, cols));
     }
 
-    private NDArray sinusoidal(int positions, int d) {
-        float amplitude = (float) (INIT_STD * Math.sqrt(2));
+    private NDArray sinusoidal(int positions, int d, float std) {
+        float amplitude = (float) (std * Math.sqrt(2));
         float[] v = new float[positions * d];
         for (int pos = 0; pos < positions; pos++) {
             for (int i = 0; i < d / 2; i++) {

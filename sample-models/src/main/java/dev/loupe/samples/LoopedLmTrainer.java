@@ -66,6 +66,11 @@ public final class LoopedLmTrainer {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true"); // natives come from the class path; never download
         }
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            // One intra-op thread: the model's ops are far too small to gain from a second one, and OpenMP's
+            // spin-waiting makes two threads ~30x slower as soon as anything else runs on the machine.
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+        }
         Path folder = Path.of("sample-models/looped-lm");
         Settings s = Settings.defaults();
         for (String arg : args) {
