@@ -62,6 +62,34 @@ class GoldenAnalyzeTest {
         compare(expected, actual, "$");
     }
 
+    /** Issue 5's check on a trained model: the head-statistics view finds the induction heads tiny-lm's card names. */
+    @org.junit.jupiter.api.Test
+    void headStatisticsFindTheInductionHeadsTheModelCardNames() throws IOException {
+        Path out = tmp.resolve("stats");
+        CliRun.run(Map.of(), List.of(new AnalyzeCommand(tmp.resolve("no-plugins"))), "analyze", "--model",
+                TINY_LM.toString(), "--plugin", "loupe.head-stats", "--prompt", "the store", "--out", out.toString())
+                .assertOk();
+        JsonArray rows = JsonParser.parseString(Files.readString(out.resolve("result.json"))).getAsJsonObject()
+                .getAsJsonArray("rows");
+        List<String> byInduction = new ArrayList<>();
+        rows.forEach(r -> byInduction.add(r.getAsJsonArray().get(0).getAsInt() + ":" + r.getAsJsonArray().get(1).getAsInt()
+                + ":" + r.getAsJsonArray().get(5).getAsDouble()));
+        byInduction.sort((a, b) -> Double.compare(Double.parseDouble(b.split(":")[2]), Double.parseDouble(a.split(":")[2])));
+        JsonArray card = JsonParser.parseString(Files.readString(TINY_LM.resolve("metrics.json"))).getAsJsonObject()
+                .getAsJsonArray("induction_scores");
+        List<String> cardHeads = new ArrayList<>();
+        for (int l = 0; l < card.size(); l++) {
+            for (int h = 0; h < card.get(l).getAsJsonArray().size(); h++) {
+                if (card.get(l).getAsJsonArray().get(h).getAsDouble() >= 0.5) {
+                    cardHeads.add("L" + l + "H" + h);
+                }
+            }
+        }
+        List<String> top = byInduction.subList(0, cardHeads.size()).stream()
+                .map(s -> "L" + s.split(":")[0] + "H" + s.split(":")[1]).sorted().toList();
+        assertEquals(cardHeads.stream().sorted().toList(), top, "top induction heads in the view: " + byInduction);
+    }
+
     /** Structural equality, numbers within {@link #TOLERANCE} (relative to max(1, |expected|)). */
     static void compare(JsonElement expected, JsonElement actual, String path) {
         if (expected.isJsonObject()) {
