@@ -59,9 +59,9 @@ final class LoopedGpt2 {
     private final NDManager manager;
     private final Map<String, NDArray> params = new LinkedHashMap<>();
     private final NDArray causalMask;
-    // Constants as arrays owned by the model, never as Java numbers: DJL turns x.mul(0.5f) (or x.pow(3)) into a scalar tensor
-    // over a direct buffer that it closes as soon as the op returns, but autograd keeps that tensor for the
-    // backward pass, which then reads freed memory (garbage or NaN gradients, at random steps).
+    // Constants as arrays owned by the model, never as Java numbers: DJL turns x.mul(0.5f) (or x.pow(3)) into a
+    // scalar tensor over a direct buffer that it frees as soon as the op returns, but autograd keeps that tensor
+    // for the backward pass, which then reads freed memory (garbage or NaN gradients, at random steps).
     private final NDArray attentionScale;
     private final NDArray geluCubic;
     private final NDArray geluScale;
@@ -69,16 +69,19 @@ final class LoopedGpt2 {
     private final NDArray half;
 
     /**
-     * Hugging Face's init (N(0, 0.02); residual projections scaled by 1/sqrt(2 x applied layers), since every
-     * application writes into the residual stream), with sinusoidal position embeddings to start from: fixed
-     * offsets such as "two tokens back" are then linear maps, which the pair-binding step needs.
+     * Normal init with std 1/sqrt(d_model) rather than GPT-2's 0.02 (which suits d_model 768): at d_model 64,
+     * 0.02 leaves attention almost exactly uniform, and a lookup head then sits on a saddle where neither its
+     * query-key nor its copying part gets a gradient (the table is a permutation, so a uniform average says
+     * nothing about the answer); from 1/sqrt(d) it forms in about a hundred steps. Residual projections are scaled
+     * by 1/sqrt(2 x applied layers), since every application writes into the residual stream. Position embeddings
+     * start sinusoidal, so that "the row of symbol s" and "k tokens back" are linear maps of them.
      */
     LoopedGpt2(NDManager manager, Config config, long seed) {
         this.manager = manager;
         this.config = config;
         Random random = new Random(seed);
         int d = config.nEmbd();
-        float std = Float.parseFloat(System.getProperty("looped.init", Double.toString(1 / Math.sqrt(d))));
+        float std = (float) (1 / Math.sqrt(d));
         float residualStd = (float) (std / Math.sqrt(2.0 * config.schedule().length));
         add("wte.weight", normal(random, std, config.vocabSize(), d));
         add("wpe.weight", sinusoidal(config.nPositions(), d, std));
@@ -242,7 +245,7 @@ final class LoopedGpt2 {
         c.add("n_inner", JsonNull.INSTANCE);
         c.addProperty("activation_function", "gelu_new");
         c.addProperty("layer_norm_epsilon", 1e-5);
-        c.addProperty("initializer_range", 0.02);
+        c.addProperty("initializer_range", Math.round(1e4 / Math.sqrt(config.nEmbd())) / 1e4); // see the constructor
         c.addProperty("resid_pdrop", 0.0);
         c.addProperty("embd_pdrop", 0.0);
         c.addProperty("attn_pdrop", 0.0);

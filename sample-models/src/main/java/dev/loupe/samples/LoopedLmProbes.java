@@ -1,5 +1,6 @@
 package dev.loupe.samples;
 
+import ai.djl.ndarray.NDArray;
 import dev.loupe.engine.LoupeModel;
 import dev.loupe.engine.RunRequest;
 import dev.loupe.engine.RunResult;
@@ -10,12 +11,15 @@ import java.util.List;
  * report and the tests that recompute the card run exactly the same code on exactly the shipped files.
  *
  * <p>Questions come from {@link LoopedLmTask#balanced}: hop counts cycle 1..{@link LoopedLmTask#MAX_HOPS}. Each is
- * run as {@code [<|endoftext|>] + encode(prompt)}, the prompt ending in "=", with the checkpoint's own
- * tokenizer.json; the answer is the next token after "=".
+ * run as {@code [<|endoftext|>] + encode(prompt)} with the checkpoint's own tokenizer.json; the prompt ends with
+ * the start symbol ("... | 3 a"), and the answer is the token that should come next.
  */
 public final class LoopedLmProbes {
 
-    /** The model card's held-out set: a seed the trainer's stream (seed {@link LoopedLmTrainer#TASK_SEED}) is not. */
+    /**
+     * The model card's held-out set: {@link LoopedLmTask#balanced}{@code (800, 2001)}, questions on permutations that
+     * training never draws.
+     */
     public static final long HELD_OUT_SEED = 2001;
     public static final int HELD_OUT_EXAMPLES = 800;
     private static final int BATCH = 100;
@@ -24,12 +28,11 @@ public final class LoopedLmProbes {
     }
 
     /**
-     * Fraction of held-out questions whose answer symbol is the argmax of the logits at the last prompt position
-     * (the "=").
+     * Fraction of held-out questions whose answer symbol is the argmax of the logits (over the whole vocabulary)
+     * at the last prompt position, the start symbol.
      */
     public static double taskAccuracy(LoupeModel model, int examples, long seed) {
-        double[] byHops = accuracyByHops(model, examples, seed);
-        return byHops[0];
+        return accuracyByHops(model, examples, seed)[0];
     }
 
     /**
@@ -71,11 +74,65 @@ public final class LoopedLmProbes {
     }
 
     /**
+     * Logit-lens accuracy by layer: entry [l][0] is the fraction of held-out questions whose answer is the argmax of
+     * the engine's read-out (final LayerNorm, then the tied unembedding) applied to {@code blocks.{l}.hook_resid_post}
+     * at the last prompt position; entry [l][k] the same over the questions with k hops. It shows at which depth
+     * each hop count is resolved.
+     */
+    public static double[][] logitLensAccuracy(LoupeModel model, int examples, long seed) {
+        int layers = model.info().layers();
+        List<LoopedLmTask.Example> set = LoopedLmTask.balanced(examples, seed);
+        int[][] correct = new int[layers][LoopedLmTask.MAX_HOPS + 1];
+        int[] total = new int[LoopedLmTask.MAX_HOPS + 1];
+        for (int from = 0; from < set.size(); from += BATCH) {
+            List<LoopedLmTask.Example> chunk = set.subList(from, Math.min(set.size(), from + BATCH));
+            long[][] tokens = prompts(model, chunk);
+            int last = tokens[0].length - 1;
+            try (RunResult r = model.run(RunRequest.ofBatch(tokens).capture("blocks.*.hook_resid_post"))) {
+                for (int l = 0; l < layers; l++) {
+                    NDArray resid = r.cache().get("blocks." + l + ".hook_resid_post").get(":, " + last + ", :");
+                    long[] best = model.unembedding().apply(resid).argMax(-1).toLongArray();
+                    for (int b = 0; b < chunk.size(); b++) {
+                        if (best[b] == single(model.encode(chunk.get(b).answer()))) {
+                            correct[l][0]++;
+                            correct[l][chunk.get(b).hops()]++;
+                        }
+                    }
+                }
+            }
+            for (LoopedLmTask.Example e : chunk) {
+                total[0]++;
+                total[e.hops()]++;
+            }
+        }
+        double[][] out = new double[layers][LoopedLmTask.MAX_HOPS + 1];
+        for (int l = 0; l < layers; l++) {
+            for (int k = 0; k <= LoopedLmTask.MAX_HOPS; k++) {
+                out[l][k] = total[k] == 0 ? Double.NaN : (double) correct[l][k] / total[k];
+            }
+        }
+        return out;
+    }
+
+    /**
      * Layer-by-layer cosine similarity of the residual stream: entry [i][j] is the mean, over the held-out questions
      * and over every position of their prompts (BOS included), of cos(r_i, r_j), where r_l is
      * {@code blocks.{l}.hook_resid_post} at that position. Symmetric, ones on the diagonal, layers x layers.
      */
     public static double[][] residualCosineSimilarity(LoupeModel model, int examples, long seed) {
+        return layerCosine(model, examples, seed, false);
+    }
+
+    /**
+     * The same mean cosine for what each layer adds to the residual stream, u_l = {@code blocks.{l}.hook_resid_post}
+     * minus {@code blocks.{l}.hook_resid_pre} (its attention plus MLP output). Where the residual stream itself
+     * mostly drifts with depth, the updates show which layers apply the same block.
+     */
+    public static double[][] updateCosineSimilarity(LoupeModel model, int examples, long seed) {
+        return layerCosine(model, examples, seed, true);
+    }
+
+    private static double[][] layerCosine(LoupeModel model, int examples, long seed, boolean updates) {
         int layers = model.info().layers();
         int d = model.info().dModel();
         double[][] sum = new double[layers][layers];
@@ -84,17 +141,25 @@ public final class LoopedLmProbes {
         for (int from = 0; from < set.size(); from += BATCH) {
             List<LoopedLmTask.Example> chunk = set.subList(from, Math.min(set.size(), from + BATCH));
             long[][] tokens = prompts(model, chunk);
-            try (RunResult r = model.run(RunRequest.ofBatch(tokens).capture("blocks.*.hook_resid_post"))) {
-                float[][] resid = new float[layers][];
+            RunRequest request = RunRequest.ofBatch(tokens)
+                    .capture("blocks.*.hook_resid_post", "blocks.*.hook_resid_pre");
+            try (RunResult r = model.run(request)) {
+                float[][] v = new float[layers][];
                 for (int l = 0; l < layers; l++) {
-                    resid[l] = r.cache().floats("blocks." + l + ".hook_resid_post"); // [batch, pos, d]
+                    v[l] = r.cache().floats("blocks." + l + ".hook_resid_post"); // [batch, pos, d]
+                    if (updates) {
+                        float[] pre = r.cache().floats("blocks." + l + ".hook_resid_pre");
+                        for (int k = 0; k < pre.length; k++) {
+                            v[l][k] -= pre[k];
+                        }
+                    }
                 }
                 int vectors = chunk.size() * tokens[0].length;
-                for (int v = 0; v < vectors; v++) {
-                    int off = v * d;
+                for (int p = 0; p < vectors; p++) {
+                    int off = p * d;
                     for (int i = 0; i < layers; i++) {
                         for (int j = i; j < layers; j++) {
-                            sum[i][j] += cosine(resid[i], resid[j], off, d);
+                            sum[i][j] += cosine(v[i], v[j], off, d);
                         }
                     }
                 }

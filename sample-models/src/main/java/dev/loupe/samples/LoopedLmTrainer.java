@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,12 +46,12 @@ public final class LoopedLmTrainer {
     static final int CONTEXT = 64;
     static final int CORPUS_LINES = 400;
     static final int QUESTIONS_PER_LINE = 6;
-    /** BOS, the listing, then per question "| s k = answer". */
+    /** BOS, the table (three tokens a row), then per question "| k s answer". */
     static final int LINE_TOKENS = 1 + 3 * LoopedLmTask.SYMBOLS.size() + 4 * QUESTIONS_PER_LINE;
 
     record Settings(int steps, int batch, float learningRate, int warmupSteps, float weightDecay, int probeEvery) {
         static Settings defaults() {
-            return new Settings(3000, 64, 2e-3f, 150, 0.01f, 0);
+            return new Settings(1800, 64, 3e-3f, 150, 0.01f, 0);
         }
     }
 
@@ -109,14 +110,17 @@ public final class LoopedLmTrainer {
             JniUtils.setGradMode(false); // record only inside the gradient collector
             LoopedGpt2 model = new LoopedGpt2(manager, config, INIT_SEED);
             out.printf(Locale.ROOT, "looped-lm: GPT-2, blocks %s over %d distinct, d_model %d, %d heads, vocab %d, "
-                            + "%,d parameters; %d steps of %d lines x %d questions on %s (%d threads)%n",
+                            + "%,d parameters; %d steps of %d lines x %d questions on %s (%d thread(s))%n",
                     Arrays.toString(SCHEDULE), config.distinctBlocks(), D_MODEL, HEADS, tokenizer.size(),
                     model.parameterCount(), settings.steps(), settings.batch(), QUESTIONS_PER_LINE,
-                    Engine.getInstance().getEngineName(), Runtime.getRuntime().availableProcessors());
+                    Engine.getInstance().getEngineName(), Integer.getInteger("ai.djl.pytorch.num_threads"));
             train(model, manager, tokenizer);
-            model.save(folder, Map.of("trainer", LoopedLmTrainer.class.getName(),
-                    "task_seed", Long.toString(TASK_SEED), "init_seed", Long.toString(INIT_SEED),
-                    "steps", Integer.toString(settings.steps())));
+            Map<String, String> metadata = new LinkedHashMap<>(); // ordered, so a retrain gives the same bytes
+            metadata.put("trainer", LoopedLmTrainer.class.getName());
+            metadata.put("task_seed", Long.toString(TASK_SEED));
+            metadata.put("init_seed", Long.toString(INIT_SEED));
+            metadata.put("steps", Integer.toString(settings.steps()));
+            model.save(folder, metadata);
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         out.println("measuring through the engine (LoupeModel.open on " + folder + ") ...");
@@ -131,7 +135,7 @@ public final class LoopedLmTrainer {
     }
 
     private void train(LoopedGpt2 model, NDManager manager, WordLevelTokenizer tokenizer) {
-        LoopedLmTask task = new LoopedLmTask(TASK_SEED);
+        LoopedLmTask task = new LoopedLmTask(TASK_SEED, false);
         AdamW optimizer = new AdamW(0.9f, 0.98f, 1e-8f, settings.weightDecay(), 1.0f);
         ConsoleProgressBar progress = new ConsoleProgressBar("training", settings.steps(), out);
         int batch = settings.batch();
@@ -143,8 +147,8 @@ public final class LoopedLmTrainer {
                 long[] row = withBos(tokenizer.encode(task.line(QUESTIONS_PER_LINE)));
                 System.arraycopy(row, 0, rows, b * LINE_TOKENS, LINE_TOKENS);
             }
-            // Inputs are rows[0..n-2], targets rows[1..n-1]. Only answers (the tokens after "=") are predictable:
-            // the listing and the questions are random, so only those positions carry loss.
+            // Inputs are rows[0..n-2], targets rows[1..n-1]. Only answers are predictable (the table and the
+            // questions are random), so loss is taken only where the input is a start symbol, two after "|".
             int n = LINE_TOKENS - 1;
             long[] inputs = new long[batch * n];
             long[] targets = new long[batch * n];
@@ -170,7 +174,7 @@ public final class LoopedLmTrainer {
             progress.update(step + 1, String.format(Locale.ROOT, "loss %.3f", smoothed));
             if (settings.probeEvery() > 0 && (step + 1) % settings.probeEvery() == 0) {
                 double[] acc = accuracyByHops(model, manager, tokenizer, 400, VALIDATION_SEED);
-                out.printf(Locale.ROOT, "%n  step %d: loss %.3f, validation accuracy %.3f (hops 1..4: %s)%n",
+                out.printf(Locale.ROOT, "%n  step %d: loss %.3f, validation accuracy %.3f (by hop count: %s)%n",
                         step + 1, smoothed, acc[0], format(Arrays.copyOfRange(acc, 1, acc.length)));
             }
         }
@@ -242,17 +246,33 @@ public final class LoopedLmTrainer {
             double[][] sim = LoopedLmProbes.residualCosineSimilarity(model, LoopedLmProbes.HELD_OUT_EXAMPLES,
                     LoopedLmProbes.HELD_OUT_SEED);
             double[] phases = LoopedLmProbes.phaseSummary(sim, schedule);
+            double[][] upd = LoopedLmProbes.updateCosineSimilarity(model, LoopedLmProbes.HELD_OUT_EXAMPLES,
+                    LoopedLmProbes.HELD_OUT_SEED);
+            double[] updPhases = LoopedLmProbes.phaseSummary(upd, schedule);
+            double[][] lens = LoopedLmProbes.logitLensAccuracy(model, LoopedLmProbes.HELD_OUT_EXAMPLES,
+                    LoopedLmProbes.HELD_OUT_SEED);
             out.printf(Locale.ROOT, "engine: family %s, %d applied layers, schedule %s, %,d parameters%n",
                     model.info().family(), model.info().layers(), schedule, model.info().parameterCount());
             out.printf(Locale.ROOT, "held-out task accuracy (%d questions, seed %d): %.4f; by hop count 1..%d: %s%n",
                     LoopedLmProbes.HELD_OUT_EXAMPLES, LoopedLmProbes.HELD_OUT_SEED, acc[0], LoopedLmTask.MAX_HOPS,
                     format(Arrays.copyOfRange(acc, 1, acc.length)));
-            out.println("residual cosine similarity, blocks.{l}.hook_resid_post (rows/columns: layers 0..5):");
+            out.println("residual cosine similarity, blocks.{l}.hook_resid_post (rows/columns: applied layers):");
             for (int i = 0; i < sim.length; i++) {
                 out.printf(Locale.ROOT, "  %d %s: %s%n", i, schedule.get(i), format(sim[i]));
             }
             out.printf(Locale.ROOT, "mean within-phase %.4f vs cross-phase %.4f; adjacent layers: within-phase %.4f "
                     + "vs across the boundary %.4f%n", phases[0], phases[1], phases[2], phases[3]);
+            out.println("cosine similarity of the layer updates, hook_resid_post - hook_resid_pre:");
+            for (int i = 0; i < upd.length; i++) {
+                out.printf(Locale.ROOT, "  %d %s: %s%n", i, schedule.get(i), format(upd[i]));
+            }
+            out.printf(Locale.ROOT, "updates: mean within-phase %.4f vs cross-phase %.4f; adjacent layers: "
+                    + "within-phase %.4f vs across the boundary %.4f%n", updPhases[0], updPhases[1], updPhases[2],
+                    updPhases[3]);
+            out.println("logit-lens accuracy at the last prompt position (columns: all, then by hop count):");
+            for (int l = 0; l < lens.length; l++) {
+                out.printf(Locale.ROOT, "  %d %s: %s%n", l, schedule.get(l), format(lens[l]));
+            }
             o.addProperty("held_out_examples", LoopedLmProbes.HELD_OUT_EXAMPLES);
             o.addProperty("held_out_seed", LoopedLmProbes.HELD_OUT_SEED);
             o.addProperty("task_accuracy", round(acc[0]));
@@ -261,15 +281,11 @@ public final class LoopedLmTrainer {
                 byHops.add(round(acc[k]));
             }
             o.add("task_accuracy_by_hops", byHops);
-            JsonArray rows = new JsonArray();
-            for (double[] row : sim) {
-                JsonArray r = new JsonArray();
-                for (double v : row) {
-                    r.add(round(v));
-                }
-                rows.add(r);
-            }
-            o.add("residual_cosine_similarity", rows);
+            o.add("residual_cosine_similarity", matrix(sim));
+            o.add("update_cosine_similarity", matrix(upd));
+            o.addProperty("update_within_phase_similarity", round(updPhases[0]));
+            o.addProperty("update_cross_phase_similarity", round(updPhases[1]));
+            o.add("logit_lens_accuracy", matrix(lens));
             o.addProperty("within_phase_similarity", round(phases[0]));
             o.addProperty("cross_phase_similarity", round(phases[1]));
             o.addProperty("adjacent_within_phase_similarity", round(phases[2]));
@@ -280,7 +296,7 @@ public final class LoopedLmTrainer {
 
     /** corpus.txt: the first lines of the training stream, as trained on (without BOS). */
     private static void writeCorpus(Path file) throws IOException {
-        LoopedLmTask task = new LoopedLmTask(TASK_SEED);
+        LoopedLmTask task = new LoopedLmTask(TASK_SEED, false);
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < CORPUS_LINES; i++) {
             sb.append(task.line(QUESTIONS_PER_LINE)).append('\n');
@@ -293,7 +309,7 @@ public final class LoopedLmTrainer {
         try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(file)) {
             List<String> sample = new ArrayList<>();
             LoopedLmTask.balanced(40, VALIDATION_SEED).forEach(e -> sample.add(e.text()));
-            LoopedLmTask lines = new LoopedLmTask(VALIDATION_SEED);
+            LoopedLmTask lines = new LoopedLmTask(VALIDATION_SEED, false);
             for (int i = 0; i < 10; i++) {
                 sample.add(lines.line(QUESTIONS_PER_LINE));
             }
@@ -328,6 +344,18 @@ public final class LoopedLmTrainer {
             sb.append(sb.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "%.3f", v));
         }
         return sb.toString();
+    }
+
+    private static JsonArray matrix(double[][] values) {
+        JsonArray rows = new JsonArray();
+        for (double[] row : values) {
+            JsonArray r = new JsonArray();
+            for (double v : row) {
+                r.add(round(v));
+            }
+            rows.add(r);
+        }
+        return rows;
     }
 
     private static double round(double v) {

@@ -38,7 +38,8 @@ final class TinyGpt2 {
 
     static final float LAYER_NORM_EPSILON = 1e-5f;
     private static final float INIT_STD = 0.02f;
-    // What Hugging Face writes where attention is masked; any value this negative gives an exact zero after softmax.
+    // Hugging Face puts the float minimum where attention is masked; anything this negative gives the same exact
+    // zero after softmax, without the risk of -inf arithmetic.
     private static final float MASKED_SCORE = -1e9f;
 
     record Config(int vocabSize, int nPositions, int nEmbd, int nLayer, int nHead) {
@@ -121,7 +122,8 @@ final class TinyGpt2 {
         try (SafetensorsFile file = SafetensorsFile.open(folder.resolve("model.safetensors"))) {
             for (Map.Entry<String, NDArray> e : model.params.entrySet()) {
                 TensorInfo info = file.info(e.getKey());
-                if (info.dtype() != TensorDType.F32 || !Arrays.equals(info.shape(), e.getValue().getShape().getShape())) {
+                long[] expected = e.getValue().getShape().getShape();
+                if (info.dtype() != TensorDType.F32 || !Arrays.equals(info.shape(), expected)) {
                     throw new IOException(folder + ": " + e.getKey() + " is " + info.dtype() + " "
                             + info.shapeString() + ", expected F32 " + e.getValue().getShape());
                 }

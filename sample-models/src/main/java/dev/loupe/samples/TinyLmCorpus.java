@@ -16,10 +16,14 @@ import java.util.Set;
  *       predicts the second copy, so induction heads form.</li>
  *   <li>{@link Kind#INDIRECT_OBJECT}: "When Mary and John went to the store , John gave a drink to Mary ." over
  *       {@link #TRAIN_NAMES} and ten templates, both name orders (ABBA and BABA).</li>
- *   <li>{@link Kind#SENTIMENT}: sentences that are clearly positive or clearly negative throughout, for steering.</li>
+ *   <li>{@link Kind#SENTIMENT}: sentences that are clearly positive or clearly negative throughout, for steering.
+ *       They also carry the {@link #HELD_OUT_NAMES}, in subject position and right after "to".</li>
  *   <li>{@link Kind#FACT}: fact templates ("The capital of France is Paris ."), so the logit lens shows an answer
  *       forming across layers.</li>
  * </ul>
+ *
+ * <p>{@link #next()} draws the four kinds with equal probability; repeated runs are the longest documents, so
+ * they make up about half of the training tokens.
  *
  * <p>Text is ASCII with punctuation written as separate words, so the Whitespace pre-tokenizer of tokenizer.json
  * and {@link WordLevelTokenizer} split it identically. Every generator draws from a caller-seeded
@@ -314,6 +318,18 @@ public final class TinyLmCorpus {
         return new IndirectObjectPrompt(prompt, io, s);
     }
 
+    /**
+     * A sentiment prompt whose next word should be an adjective of the given polarity: "The film was awful and"
+     * (form 0) or "Mary hated the film . It was" (form 1).
+     */
+    public String sentimentPrompt(boolean positive, int form) {
+        String noun = pick(SENTIMENT_NOUNS);
+        if (form == 0) {
+            return "The " + noun + " was " + pick(positive ? POSITIVE_ADJECTIVES : NEGATIVE_ADJECTIVES) + " and";
+        }
+        return pickName() + " " + pick(positive ? POSITIVE_VERBS : NEGATIVE_VERBS) + " the " + noun + " . It was";
+    }
+
     public String sentimentSentence(boolean positive) {
         List<String> adjectives = positive ? POSITIVE_ADJECTIVES : NEGATIVE_ADJECTIVES;
         String j = pick(adjectives);
@@ -345,7 +361,7 @@ public final class TinyLmCorpus {
      * would teach that a held-out name never comes there.
      */
     private String pickName() {
-        return random.nextInt(Integer.getInteger("hshare", 4)) == 0 ? pick(HELD_OUT_NAMES) : pick(TRAIN_NAMES);
+        return random.nextInt(4) == 0 ? pick(HELD_OUT_NAMES) : pick(TRAIN_NAMES);
     }
 
     public String factSentence() {

@@ -17,6 +17,7 @@ public final class TinyLmProbes {
     public static final long INDIRECT_OBJECT_SEED = 1002;
     public static final long INDUCTION_SEED = 1003;
     public static final long PREVIOUS_TOKEN_SEED = 1004;
+    public static final long SENTIMENT_SEED = 1005;
 
     public static final int HELD_OUT_PER_KIND = 100;
     public static final int INDIRECT_OBJECT_PER_TEMPLATE = 24;
@@ -24,6 +25,7 @@ public final class TinyLmProbes {
     public static final int INDUCTION_RUN_LENGTH = 20;
     public static final int PREVIOUS_TOKEN_SEQUENCES = 64;
     public static final int PREVIOUS_TOKEN_LENGTH = 40;
+    public static final int SENTIMENT_PER_FORM_AND_POLARITY = 50;
 
     /** A held-out document as [BOS, doc...]; every token after BOS is a prediction target. */
     public record HeldOutDocument(TinyLmCorpus.Kind kind, int[] tokens) {
@@ -31,6 +33,10 @@ public final class TinyLmProbes {
 
     /** [BOS, prompt...]; the model should put its top next-token logit on {@code indirectObject}. */
     public record IndirectObjectCase(int[] tokens, int indirectObject, int subject) {
+    }
+
+    /** [BOS, prompt...] whose next word should be an adjective of the given polarity. */
+    public record SentimentCase(int[] tokens, boolean positive) {
     }
 
     private TinyLmProbes() {
@@ -63,6 +69,51 @@ public final class TinyLmProbes {
             }
         }
         return out;
+    }
+
+    /**
+     * {@link #SENTIMENT_PER_FORM_AND_POLARITY} prompts for each of the two forms of
+     * {@link TinyLmCorpus#sentimentPrompt} and each polarity, positive first.
+     */
+    public static List<SentimentCase> sentimentCases(WordLevelTokenizer tokenizer) {
+        TinyLmCorpus corpus = new TinyLmCorpus(SENTIMENT_SEED);
+        List<SentimentCase> out = new ArrayList<>();
+        for (boolean positive : new boolean[] {true, false}) {
+            for (int form = 0; form < 2; form++) {
+                for (int i = 0; i < SENTIMENT_PER_FORM_AND_POLARITY; i++) {
+                    out.add(new SentimentCase(withBos(tokenizer.encode(corpus.sentimentPrompt(positive, form))),
+                            positive));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether a sentiment prompt's continuation agrees with it: the next-word probability on adjectives of the
+     * prompt's polarity exceeds that on adjectives of the other polarity.
+     *
+     * @param logits the logits at the prompt's last position, over the whole vocabulary
+     */
+    public static boolean sentimentAgrees(float[] logits, SentimentCase c, WordLevelTokenizer tokenizer) {
+        double same = adjectiveMass(logits, c.positive() ? TinyLmCorpus.POSITIVE_ADJECTIVES
+                : TinyLmCorpus.NEGATIVE_ADJECTIVES, tokenizer);
+        double other = adjectiveMass(logits, c.positive() ? TinyLmCorpus.NEGATIVE_ADJECTIVES
+                : TinyLmCorpus.POSITIVE_ADJECTIVES, tokenizer);
+        return same > other;
+    }
+
+    // Unnormalised: both sides share the softmax denominator.
+    private static double adjectiveMass(float[] logits, List<String> adjectives, WordLevelTokenizer tokenizer) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (String a : adjectives) {
+            sum += Math.exp(logits[tokenizer.id(a)] - max);
+        }
+        return sum;
     }
 
     /** [BOS, r_0..r_{L-1}, r_0..r_{L-1}] with L = {@link #INDUCTION_RUN_LENGTH} distinct random words. */

@@ -104,6 +104,18 @@ class TinyGpt2Test {
         }
     }
 
+    @Test
+    void loadsWhatItSaved(@TempDir Path dir) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TinyGpt2 saved = new TinyGpt2(manager, CONFIG, 3);
+            saved.save(dir, Map.of());
+            TinyGpt2 loaded = TinyGpt2.load(manager, dir);
+            assertEquals(CONFIG, loaded.config());
+            NDArray ids = manager.create(new long[] {0, 4, 8, 15, 16, 23, 42}, new Shape(1, 7));
+            assertArrayEquals(saved.forward(ids, null).toFloatArray(), loaded.forward(ids, null).toFloatArray(), 0f);
+        }
+    }
+
     private static long[] shape(SafetensorsFile file, String name) {
         TensorInfo info = file.info(name);
         return info.shape();
