@@ -40,7 +40,7 @@ public final class LoopedLmTrainer {
     /** Monitoring during training uses its own seed, so the model card's held-out set is never looked at early. */
     static final long VALIDATION_SEED = 2002;
 
-    static final int[] SCHEDULE = {0, 0, 0, 1, 1, 1};
+    static final List<Integer> SCHEDULE = List.of(0, 0, 0, 1, 1, 1);
     static final int D_MODEL = 64;
     static final int HEADS = 4;
     static final int CONTEXT = 64;
@@ -52,6 +52,10 @@ public final class LoopedLmTrainer {
     record Settings(int steps, int batch, float learningRate, int warmupSteps, float weightDecay, int probeEvery) {
         static Settings defaults() {
             return new Settings(1800, 64, 3e-3f, 150, 0.01f, 0);
+        }
+
+        Settings withSteps(int n) {
+            return new Settings(n, batch, learningRate, warmupSteps, weightDecay, probeEvery);
         }
     }
 
@@ -68,8 +72,9 @@ public final class LoopedLmTrainer {
             System.setProperty("ai.djl.offline", "true"); // natives come from the class path; never download
         }
         if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            // One intra-op thread: the model's ops are far too small to gain from a second one, and OpenMP's
-            // spin-waiting makes two threads ~30x slower as soon as anything else runs on the machine.
+            // One intra-op thread when run on its own: without OMP_WAIT_POLICY=PASSIVE (which ./loupe sets for
+            // "loupe train-samples", where PyTorch's default of one thread per core is used: 8.3 against 6.2 steps/s
+            // on 2 idle cores), OpenMP's spin-waiting makes two threads ~30x slower once anything else runs.
             System.setProperty("ai.djl.pytorch.num_threads", "1");
         }
         Path folder = Path.of("sample-models/looped-lm");
@@ -77,8 +82,7 @@ public final class LoopedLmTrainer {
         for (String arg : args) {
             String v = arg.substring(arg.indexOf('=') + 1);
             if (arg.startsWith("--steps=")) {
-                s = new Settings(Integer.parseInt(v), s.batch(), s.learningRate(), s.warmupSteps(), s.weightDecay(),
-                        s.probeEvery());
+                s = s.withSteps(Integer.parseInt(v));
             } else if (arg.startsWith("--batch=")) {
                 s = new Settings(s.steps(), Integer.parseInt(v), s.learningRate(), s.warmupSteps(), s.weightDecay(),
                         s.probeEvery());
@@ -105,15 +109,15 @@ public final class LoopedLmTrainer {
         checkTokenizerJson(folder.resolve("tokenizer.json"), tokenizer);
         writeCorpus(folder.resolve("corpus.txt"));
 
-        LoopedGpt2.Config config = new LoopedGpt2.Config(tokenizer.size(), CONTEXT, D_MODEL, HEADS, SCHEDULE);
+        TrainableGpt2.Config config = TrainableGpt2.Config.looped(tokenizer.size(), CONTEXT, D_MODEL, HEADS, SCHEDULE);
         try (NDManager manager = NDManager.newBaseManager()) {
             JniUtils.setGradMode(false); // record only inside the gradient collector
-            LoopedGpt2 model = new LoopedGpt2(manager, config, INIT_SEED);
+            TrainableGpt2 model = new TrainableGpt2(manager, config, INIT_SEED);
             out.printf(Locale.ROOT, "looped-lm: GPT-2, blocks %s over %d distinct, d_model %d, %d heads, vocab %d, "
-                            + "%,d parameters; %d steps of %d lines x %d questions on %s (%d thread(s))%n",
-                    Arrays.toString(SCHEDULE), config.distinctBlocks(), D_MODEL, HEADS, tokenizer.size(),
+                            + "%,d parameters; %d steps of %d lines x %d questions on %s (%d intra-op threads)%n",
+                    SCHEDULE, config.distinctBlocks(), D_MODEL, HEADS, tokenizer.size(),
                     model.parameterCount(), settings.steps(), settings.batch(), QUESTIONS_PER_LINE,
-                    Engine.getInstance().getEngineName(), Integer.getInteger("ai.djl.pytorch.num_threads"));
+                    Engine.getInstance().getEngineName(), JniUtils.getNumThreads());
             train(model, manager, tokenizer);
             Map<String, String> metadata = new LinkedHashMap<>(); // ordered, so a retrain gives the same bytes
             metadata.put("trainer", LoopedLmTrainer.class.getName());
@@ -122,11 +126,9 @@ public final class LoopedLmTrainer {
             metadata.put("steps", Integer.toString(settings.steps()));
             model.save(folder, metadata);
         }
-        double trainSeconds = (System.nanoTime() - start) / 1e9;
         out.println("measuring through the engine (LoupeModel.open on " + folder + ") ...");
         JsonObject metrics = measure(folder);
         metrics.addProperty("training_steps", settings.steps());
-        metrics.addProperty("training_seconds", Math.round(trainSeconds));
 
         Files.writeString(folder.resolve("metrics.json"),
                 new GsonBuilder().setPrettyPrinting().create().toJson(metrics) + "\n", StandardCharsets.UTF_8);
@@ -134,7 +136,7 @@ public final class LoopedLmTrainer {
                 + " wall time %s%n", folder, ConsoleProgressBar.clock((System.nanoTime() - start) / 1e9));
     }
 
-    private void train(LoopedGpt2 model, NDManager manager, WordLevelTokenizer tokenizer) {
+    private void train(TrainableGpt2 model, NDManager manager, WordLevelTokenizer tokenizer) {
         LoopedLmTask task = new LoopedLmTask(TASK_SEED, false);
         AdamW optimizer = new AdamW(0.9f, 0.98f, 1e-8f, settings.weightDecay(), 1.0f);
         ConsoleProgressBar progress = new ConsoleProgressBar("training", settings.steps(), out);
@@ -181,9 +183,9 @@ public final class LoopedLmTrainer {
     }
 
     /** Weighted mean cross-entropy; leaves the gradients on the parameters. */
-    private static float lossAndGradients(LoopedGpt2 model, NDArray in, NDArray target, NDArray weight) {
+    private static float lossAndGradients(TrainableGpt2 model, NDArray in, NDArray target, NDArray weight) {
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray picked = model.forward(in).logSoftmax(-1).gather(target.expandDims(-1), 2).squeeze(-1);
+            NDArray picked = model.forward(in, null).logSoftmax(-1).gather(target.expandDims(-1), 2).squeeze(-1);
             NDArray loss = picked.mul(weight).sum().neg().div(weight.sum());
             collector.backward(loss);
             float value = loss.getFloat();
@@ -206,7 +208,7 @@ public final class LoopedLmTrainer {
     }
 
     /** The trainer's own accuracy (same definition as {@link LoopedLmProbes#accuracyByHops}), for monitoring. */
-    private static double[] accuracyByHops(LoopedGpt2 model, NDManager manager, WordLevelTokenizer tokenizer,
+    private static double[] accuracyByHops(TrainableGpt2 model, NDManager manager, WordLevelTokenizer tokenizer,
                                            int examples, long seed) {
         List<LoopedLmTask.Example> set = LoopedLmTask.balanced(examples, seed);
         int length = 1 + LoopedLmTask.PROMPT_TOKENS;
@@ -218,7 +220,7 @@ public final class LoopedLmTrainer {
         int[] total = new int[LoopedLmTask.MAX_HOPS + 1];
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray logits = model.forward(manager.create(inputs, new Shape(set.size(), length)));
+            NDArray logits = model.forward(manager.create(inputs, new Shape(set.size(), length)), null);
             long[] best = logits.get(":, " + (length - 1) + ", :").argMax(-1).toLongArray();
             for (int i = 0; i < set.size(); i++) {
                 int k = set.get(i).hops();

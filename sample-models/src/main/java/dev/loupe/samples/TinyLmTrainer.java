@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,6 +50,10 @@ public final class TinyLmTrainer {
         static Settings defaults() {
             return new Settings(2400, 16, 2e-3f, 100, 0.1f, 0);
         }
+
+        Settings withSteps(int n) {
+            return new Settings(n, batch, learningRate, warmupSteps, weightDecay, probeEvery);
+        }
     }
 
     /** The model card's figures. Head scores are indexed [layer][head]. */
@@ -75,8 +80,7 @@ public final class TinyLmTrainer {
         Settings s = Settings.defaults();
         for (String arg : args) {
             if (arg.startsWith("--steps=")) {
-                s = new Settings(Integer.parseInt(value(arg)), s.batch(), s.learningRate(), s.warmupSteps(),
-                        s.weightDecay(), s.probeEvery());
+                s = s.withSteps(Integer.parseInt(value(arg)));
             } else if (arg.startsWith("--batch=")) {
                 s = new Settings(s.steps(), Integer.parseInt(value(arg)), s.learningRate(), s.warmupSteps(),
                         s.weightDecay(), s.probeEvery());
@@ -107,12 +111,12 @@ public final class TinyLmTrainer {
         tokenizer.writeHuggingFaceJson(tokenizerJson);
         checkTokenizerJson(tokenizerJson, tokenizer);
 
-        TinyGpt2.Config config = new TinyGpt2.Config(tokenizer.size(), CONTEXT, D_MODEL, LAYERS, HEADS);
+        TrainableGpt2.Config config = TrainableGpt2.Config.gpt2(tokenizer.size(), CONTEXT, D_MODEL, LAYERS, HEADS);
         try (NDManager manager = NDManager.newBaseManager()) {
             // Outside the gradient collector nothing should be recorded: evaluation builds no graph, and the
             // optimizer may update leaf tensors in place.
             JniUtils.setGradMode(false);
-            TinyGpt2 model = new TinyGpt2(manager, config, INIT_SEED);
+            TrainableGpt2 model = new TrainableGpt2(manager, config, INIT_SEED);
             out.printf(Locale.ROOT, "tiny-lm: GPT-2, %d layers, d_model %d, %d heads, context %d, vocab %d, "
                             + "%,d parameters; %d steps of %d x %d tokens on %s (%d intra-op threads)%n",
                     LAYERS, D_MODEL, HEADS, CONTEXT, tokenizer.size(), model.parameterCount(), settings.steps(),
@@ -120,16 +124,19 @@ public final class TinyLmTrainer {
             train(model, manager, tokenizer);
             Metrics metrics = evaluate(model, manager, tokenizer);
             print(metrics);
-            model.save(folder, Map.of("trainer", TinyLmTrainer.class.getName(),
-                    "corpus_seed", Long.toString(CORPUS_SEED), "init_seed", Long.toString(INIT_SEED),
-                    "steps", Integer.toString(settings.steps())));
+            Map<String, String> metadata = new LinkedHashMap<>(); // ordered, so a retrain gives the same bytes
+            metadata.put("trainer", TinyLmTrainer.class.getName());
+            metadata.put("corpus_seed", Long.toString(CORPUS_SEED));
+            metadata.put("init_seed", Long.toString(INIT_SEED));
+            metadata.put("steps", Integer.toString(settings.steps()));
+            model.save(folder, metadata);
             writeMetrics(folder.resolve("metrics.json"), metrics);
         }
         out.printf(Locale.ROOT, "saved %s (config.json, model.safetensors, tokenizer.json, metrics.json); "
                 + "wall time %s%n", folder, ConsoleProgressBar.clock((System.nanoTime() - start) / 1e9));
     }
 
-    private void train(TinyGpt2 model, NDManager manager, WordLevelTokenizer tokenizer) {
+    private void train(TrainableGpt2 model, NDManager manager, WordLevelTokenizer tokenizer) {
         TinyLmCorpus corpus = new TinyLmCorpus(CORPUS_SEED);
         AdamW optimizer = new AdamW(0.9f, 0.95f, 1e-8f, settings.weightDecay(), 1.0f);
         ConsoleProgressBar progress = new ConsoleProgressBar("training", settings.steps(), out);
@@ -151,7 +158,7 @@ public final class TinyLmTrainer {
                 NDArray target = manager.create(targets, shape);
                 NDArray weights = manager.ones(shape);
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    NDArray lossArray = TinyGpt2.crossEntropy(model.forward(in, null), target, weights);
+                    NDArray lossArray = TrainableGpt2.crossEntropy(model.forward(in, null), target, weights);
                     collector.backward(lossArray);
                     loss = lossArray.getFloat();
                 }
@@ -213,7 +220,7 @@ public final class TinyLmTrainer {
         return out;
     }
 
-    Metrics evaluate(TinyGpt2 model, NDManager manager, WordLevelTokenizer tokenizer) {
+    Metrics evaluate(TrainableGpt2 model, NDManager manager, WordLevelTokenizer tokenizer) {
         out.println("evaluating ...");
         // Held-out loss: token-weighted mean over all documents' targets, and per kind.
         Map<TinyLmCorpus.Kind, double[]> sums = new EnumMap<>(TinyLmCorpus.Kind.class);
@@ -226,7 +233,7 @@ public final class TinyLmTrainer {
                 NDArray target = manager.create(toLongs(Arrays.copyOfRange(t, 1, t.length)),
                         new Shape(1, t.length - 1));
                 NDArray ones = manager.ones(target.getShape());
-                s[0] += TinyGpt2.crossEntropy(model.forward(in, null), target, ones).getFloat() * (t.length - 1);
+                s[0] += TrainableGpt2.crossEntropy(model.forward(in, null), target, ones).getFloat() * (t.length - 1);
                 s[1] += t.length - 1;
             }
         }
@@ -254,7 +261,7 @@ public final class TinyLmTrainer {
     }
 
     /** Fraction of {@link TinyLmProbes#sentimentCases} whose next-word adjectives lean to the prompt's polarity. */
-    private static double sentimentAgreement(TinyGpt2 model, NDManager manager, WordLevelTokenizer tokenizer) {
+    private static double sentimentAgreement(TrainableGpt2 model, NDManager manager, WordLevelTokenizer tokenizer) {
         List<TinyLmProbes.SentimentCase> cases = TinyLmProbes.sentimentCases(tokenizer);
         int agree = 0;
         for (TinyLmProbes.SentimentCase c : cases) {
@@ -270,7 +277,7 @@ public final class TinyLmTrainer {
     }
 
     /** @return {top-1 accuracy, mean logit(IO) - logit(S)} at the last prompt position */
-    private static double[] indirectObject(TinyGpt2 model, NDManager manager,
+    private static double[] indirectObject(TrainableGpt2 model, NDManager manager,
                                            List<TinyLmProbes.IndirectObjectCase> cases) {
         int correct = 0;
         double logitDiff = 0;
@@ -298,8 +305,8 @@ public final class TinyLmTrainer {
     }
 
     /** Mean of a per-sequence head measure over equal-length sequences, for every layer and head. */
-    private static double[][] headScores(TinyGpt2 model, NDManager manager, int[][] sequences, HeadMeasure measure) {
-        TinyGpt2.Config cfg = model.config();
+    private static double[][] headScores(TrainableGpt2 model, NDManager manager, int[][] sequences, HeadMeasure measure) {
+        TrainableGpt2.Config cfg = model.config();
         double[][] scores = new double[cfg.nLayer()][cfg.nHead()];
         int n = sequences[0].length;
         long[] flat = new long[sequences.length * n];

@@ -45,6 +45,18 @@ class CliUsageTest {
     }
 
     @Test
+    void trainSamplesRefusesAnUnknownSampleOrAFileAsItsFolderAndWritesNothing() throws Exception {
+        CliRun.of("train-samples", "--only", "huge-lm", "--out", tmp.toString())
+                .assertFails(Cli.USAGE, "--only: no sample model named 'huge-lm'", "tiny-lm, looped-lm");
+        Path file = java.nio.file.Files.writeString(tmp.resolve("models.txt"), "not a folder");
+        CliRun.of("train-samples", "--out", file.toString()).assertFails(Cli.USAGE, "is a file, not a folder");
+        try (var left = java.nio.file.Files.list(tmp)) {
+            assertEquals(List.of(file), left.toList());
+        }
+        assertTrue(CliRun.of("help", "train-samples").assertOk().out().contains("--only NAME"));
+    }
+
+    @Test
     void unknownOption() {
         CliRun.of("info", "--model", tmp.toString(), "--colour", "red")
                 .assertFails(Cli.USAGE, "info: unknown option --colour", "--model");

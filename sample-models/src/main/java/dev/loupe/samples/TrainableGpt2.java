@@ -19,30 +19,86 @@ import dev.loupe.engine.format.TensorDType;
 import dev.loupe.engine.format.TensorData;
 import dev.loupe.engine.format.TensorInfo;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * A GPT-2 (Hugging Face {@code GPT2LMHeadModel}) written as DJL NDArray operations so it can be trained with
  * autograd. Parameters are held under their Hugging Face names and layouts (Conv1D weights stored [in, out], q, k
  * and v concatenated along out, unembedding tied to {@code wte}), so saving is a straight copy and the engine loads
- * the result like any GPT-2 checkpoint. Dropout is left out: the model is trained without it.
+ * the result like any GPT-2 checkpoint. Dropout is left out: the models are trained without it.
+ *
+ * <p>The blocks are applied in the order of a block schedule. The identity schedule [0, 1, .., n-1] is plain GPT-2
+ * (tiny-lm); a schedule that repeats blocks, e.g. [0, 0, 0, 1, 1, 1] = A A A B B B, is a recurrent-depth model
+ * (looped-lm): every application of a block uses the same tensors, so their gradients add up, and only the distinct
+ * blocks are saved, under the engine's {@code loupe_looped} family.
  */
-final class TinyGpt2 {
+final class TrainableGpt2 {
 
     static final float LAYER_NORM_EPSILON = 1e-5f;
-    private static final float INIT_STD = 0.02f;
+    /** Hugging Face's GPT-2 initialisation; right for tiny-lm's d_model 128, see {@link Config#looped}. */
+    static final float GPT2_INIT_STD = 0.02f;
     // Hugging Face puts the float minimum where attention is masked; anything this negative gives the same exact
     // zero after softmax, without the risk of -inf arithmetic.
     private static final float MASKED_SCORE = -1e9f;
 
-    record Config(int vocabSize, int nPositions, int nEmbd, int nLayer, int nHead) {
+    /**
+     * @param schedule which distinct block each applied layer uses
+     * @param initStd the standard deviation of the normal initialisation
+     */
+    record Config(int vocabSize, int nPositions, int nEmbd, int nHead, List<Integer> schedule, float initStd) {
+        Config {
+            schedule = List.copyOf(schedule);
+            for (int i = 0; i < schedule.size(); i++) {
+                if (schedule.get(i) < 0 || schedule.get(i) > (i == 0 ? 0 : 1 + maxBlock(schedule.subList(0, i)))) {
+                    throw new IllegalArgumentException("block schedule " + schedule + " must number its blocks "
+                            + "0, 1, 2... in order of first use");
+                }
+            }
+        }
+
+        /** Plain GPT-2: {@code layers} blocks, each applied once. */
+        static Config gpt2(int vocabSize, int nPositions, int nEmbd, int layers, int nHead) {
+            return new Config(vocabSize, nPositions, nEmbd, nHead,
+                    IntStream.range(0, layers).boxed().toList(), GPT2_INIT_STD);
+        }
+
+        /**
+         * A recurrent-depth GPT-2. Its init std is 1/sqrt(d_model) rather than 0.02 (which suits d_model 768): at
+         * d_model 64, 0.02 leaves attention almost exactly uniform, and a lookup head then sits on a saddle where
+         * neither its query-key nor its copying part gets a gradient; from 1/sqrt(d) it forms in about a hundred
+         * steps.
+         */
+        static Config looped(int vocabSize, int nPositions, int nEmbd, int nHead, List<Integer> schedule) {
+            return new Config(vocabSize, nPositions, nEmbd, nHead, schedule, (float) (1 / Math.sqrt(nEmbd)));
+        }
+
+        int distinctBlocks() {
+            return maxBlock(schedule) + 1;
+        }
+
+        /** Applied layers: the schedule's length. */
+        int nLayer() {
+            return schedule.size();
+        }
+
+        boolean looped() {
+            return distinctBlocks() != schedule.size();
+        }
+
+        private static int maxBlock(List<Integer> schedule) {
+            return schedule.stream().mapToInt(Integer::intValue).max().orElse(-1);
+        }
+
         int dHead() {
             return nEmbd / nHead;
         }
@@ -66,29 +122,31 @@ final class TinyGpt2 {
     private final NDArray half;
 
     /**
-     * Initialises as Hugging Face does (N(0, 0.02), residual projections scaled by 1/sqrt(2 n_layer)), except for
-     * the position embeddings, which start sinusoidal: a shift by one position is then a linear map of them, so a
-     * previous-token head, and with it an induction head, is within easy reach of a few thousand CPU steps.
+     * Initialises as Hugging Face does (N(0, initStd), residual projections scaled by 1/sqrt(2 x applied layers),
+     * since every application writes into the residual stream), except for the position embeddings, which start
+     * sinusoidal: a shift by one position, and "the row of symbol s" in looped-lm's tables, are then linear maps of
+     * them, so previous-token and induction heads are within easy reach of a few thousand CPU steps.
      */
-    TinyGpt2(NDManager manager, Config config, long seed) {
+    TrainableGpt2(NDManager manager, Config config, long seed) {
         this.manager = manager;
         this.config = config;
         Random random = new Random(seed);
         int d = config.nEmbd();
-        float residualStd = (float) (INIT_STD / Math.sqrt(2.0 * config.nLayer()));
-        add("wte.weight", normal(random, INIT_STD, config.vocabSize(), d));
-        add("wpe.weight", sinusoidal(config.nPositions(), d));
-        for (int i = 0; i < config.nLayer(); i++) {
+        float std = config.initStd();
+        float residualStd = (float) (std / Math.sqrt(2.0 * config.nLayer()));
+        add("wte.weight", normal(random, std, config.vocabSize(), d));
+        add("wpe.weight", sinusoidal(config.nPositions(), d, std));
+        for (int i = 0; i < config.distinctBlocks(); i++) {
             String p = "h." + i + ".";
             add(p + "ln_1.weight", manager.ones(new Shape(d)));
             add(p + "ln_1.bias", manager.zeros(new Shape(d)));
-            add(p + "attn.c_attn.weight", normal(random, INIT_STD, d, 3 * d));
+            add(p + "attn.c_attn.weight", normal(random, std, d, 3 * d));
             add(p + "attn.c_attn.bias", manager.zeros(new Shape(3 * d)));
             add(p + "attn.c_proj.weight", normal(random, residualStd, d, d));
             add(p + "attn.c_proj.bias", manager.zeros(new Shape(d)));
             add(p + "ln_2.weight", manager.ones(new Shape(d)));
             add(p + "ln_2.bias", manager.zeros(new Shape(d)));
-            add(p + "mlp.c_fc.weight", normal(random, INIT_STD, d, config.nInner()));
+            add(p + "mlp.c_fc.weight", normal(random, std, d, config.nInner()));
             add(p + "mlp.c_fc.bias", manager.zeros(new Shape(config.nInner())));
             add(p + "mlp.c_proj.weight", normal(random, residualStd, config.nInner(), d));
             add(p + "mlp.c_proj.bias", manager.zeros(new Shape(d)));
@@ -114,11 +172,18 @@ final class TinyGpt2 {
      * Reads a checkpoint this class saved (config.json and model.safetensors), so figures can be recomputed from
      * the files on disk rather than from the weights still in memory.
      */
-    static TinyGpt2 load(NDManager manager, Path folder) throws IOException {
+    static TrainableGpt2 load(NDManager manager, Path folder) throws IOException {
         JsonObject c = JsonParser.parseString(Files.readString(folder.resolve("config.json"))).getAsJsonObject();
+        List<Integer> schedule = new ArrayList<>();
+        if (c.has("block_schedule")) {
+            c.getAsJsonArray("block_schedule").forEach(b -> schedule.add(b.getAsInt()));
+        } else {
+            IntStream.range(0, c.get("n_layer").getAsInt()).forEach(schedule::add);
+        }
         Config config = new Config(c.get("vocab_size").getAsInt(), c.get("n_positions").getAsInt(),
-                c.get("n_embd").getAsInt(), c.get("n_layer").getAsInt(), c.get("n_head").getAsInt());
-        TinyGpt2 model = new TinyGpt2(manager, config, 0);
+                c.get("n_embd").getAsInt(), c.get("n_head").getAsInt(), schedule,
+                c.get("initializer_range").getAsFloat());
+        TrainableGpt2 model = new TrainableGpt2(manager, config, 0);
         try (SafetensorsFile file = SafetensorsFile.open(folder.resolve("model.safetensors"))) {
             for (Map.Entry<String, NDArray> e : model.params.entrySet()) {
                 TensorInfo info = file.info(e.getKey());
@@ -153,8 +218,8 @@ final class TinyGpt2 {
     }
 
     /** Transformer sinusoids, scaled so each coordinate has the standard deviation of the normal init. */
-    private NDArray sinusoidal(int positions, int d) {
-        float amplitude = (float) (INIT_STD * Math.sqrt(2));
+    private NDArray sinusoidal(int positions, int d, float std) {
+        float amplitude = (float) (std * Math.sqrt(2));
         float[] v = new float[positions * d];
         for (int pos = 0; pos < positions; pos++) {
             for (int i = 0; i < d / 2; i++) {
@@ -180,7 +245,7 @@ final class TinyGpt2 {
 
     /**
      * @param tokenIds int64 [batch, seq]
-     * @param patterns if not null, receives each layer's attention pattern [batch, head, query, key]
+     * @param patterns if not null, receives each applied layer's attention pattern [batch, head, query, key]
      * @return logits [batch, seq, vocab]
      */
     NDArray forward(NDArray tokenIds, List<NDArray> patterns) {
@@ -193,8 +258,8 @@ final class TinyGpt2 {
         NDArray mask = causalMask.get(":" + seq + ", :" + seq);
         NDArray x = Embedding.embedding(tokenIds, p("wte.weight"), SparseFormat.DENSE).singletonOrThrow()
                 .add(p("wpe.weight").get(":" + seq));
-        for (int i = 0; i < config.nLayer(); i++) {
-            String pre = "h." + i + ".";
+        for (int block : config.schedule()) {
+            String pre = "h." + block + ".";
             NDArray h = layerNorm(x, pre + "ln_1");
             NDArray qkv = h.matMul(p(pre + "attn.c_attn.weight")).add(p(pre + "attn.c_attn.bias"));
             NDList split = qkv.split(3, 2);
@@ -238,7 +303,10 @@ final class TinyGpt2 {
         return inner.tanh().add(one).mul(x).mul(half);
     }
 
-    /** Writes config.json and model.safetensors in the Hugging Face GPT-2 layout. */
+    /**
+     * Writes config.json and model.safetensors in the Hugging Face GPT-2 layout; a looped model as the engine's
+     * loupe_looped family (n_layer counts distinct blocks, block_schedule gives their order).
+     */
     void save(Path folder, Map<String, String> metadata) throws IOException {
         Map<String, TensorData> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
@@ -258,17 +326,22 @@ final class TinyGpt2 {
         JsonArray arch = new JsonArray();
         arch.add("GPT2LMHeadModel");
         c.add("architectures", arch);
-        c.addProperty("model_type", "gpt2");
+        c.addProperty("model_type", config.looped() ? "loupe_looped" : "gpt2");
         c.addProperty("vocab_size", config.vocabSize());
         c.addProperty("n_positions", config.nPositions());
         c.addProperty("n_ctx", config.nPositions());
         c.addProperty("n_embd", config.nEmbd());
-        c.addProperty("n_layer", config.nLayer());
+        c.addProperty("n_layer", config.distinctBlocks());
+        if (config.looped()) {
+            JsonArray schedule = new JsonArray();
+            config.schedule().forEach(schedule::add);
+            c.add("block_schedule", schedule);
+        }
         c.addProperty("n_head", config.nHead());
         c.add("n_inner", JsonNull.INSTANCE);
         c.addProperty("activation_function", "gelu_new");
         c.addProperty("layer_norm_epsilon", 1e-5);
-        c.addProperty("initializer_range", 0.02);
+        c.addProperty("initializer_range", new BigDecimal(Float.toString(config.initStd())));
         c.addProperty("resid_pdrop", 0.0);
         c.addProperty("embd_pdrop", 0.0);
         c.addProperty("attn_pdrop", 0.0);

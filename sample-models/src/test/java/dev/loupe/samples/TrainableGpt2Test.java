@@ -3,12 +3,17 @@ package dev.loupe.samples;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.loupe.engine.LoupeModel;
+import dev.loupe.engine.RunRequest;
+import dev.loupe.engine.RunResult;
 import dev.loupe.engine.format.SafetensorsFile;
 import dev.loupe.engine.format.TensorInfo;
 import java.nio.file.Files;
@@ -20,9 +25,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TinyGpt2Test {
+class TrainableGpt2Test {
 
-    private static final TinyGpt2.Config CONFIG = new TinyGpt2.Config(50, 16, 32, 2, 4);
+    private static final TrainableGpt2.Config CONFIG = TrainableGpt2.Config.gpt2(50, 16, 32, 2, 4);
 
     @BeforeAll
     static void offline() {
@@ -32,7 +37,7 @@ class TinyGpt2Test {
     @Test
     void laterTokensDoNotChangeEarlierLogits() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            TinyGpt2 model = new TinyGpt2(manager, CONFIG, 1);
+            TrainableGpt2 model = new TrainableGpt2(manager, CONFIG, 1);
             float[] a = model.forward(manager.create(new long[] {0, 5, 7, 9}, new Shape(1, 4)), null)
                     .get(0, 2).toFloatArray();
             float[] b = model.forward(manager.create(new long[] {0, 5, 7, 42}, new Shape(1, 4)), null)
@@ -44,7 +49,7 @@ class TinyGpt2Test {
     @Test
     void attentionPatternsAreCausalAndNormalised() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            TinyGpt2 model = new TinyGpt2(manager, CONFIG, 1);
+            TrainableGpt2 model = new TrainableGpt2(manager, CONFIG, 1);
             List<NDArray> patterns = new ArrayList<>();
             model.forward(manager.create(new long[] {0, 3, 4, 5, 6}, new Shape(1, 5)), patterns);
             assertEquals(CONFIG.nLayer(), patterns.size());
@@ -68,7 +73,7 @@ class TinyGpt2Test {
     @Test
     void geluNewIsTheTanhApproximation() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            TinyGpt2 model = new TinyGpt2(manager, CONFIG, 1);
+            TrainableGpt2 model = new TrainableGpt2(manager, CONFIG, 1);
             float[] xs = {-3f, -0.5f, 0f, 0.7f, 2.5f};
             float[] ys = model.geluNew(manager.create(xs)).toFloatArray();
             for (int i = 0; i < xs.length; i++) {
@@ -84,7 +89,7 @@ class TinyGpt2Test {
     @Test
     void savesAHuggingFaceGpt2Checkpoint(@TempDir Path dir) throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            new TinyGpt2(manager, CONFIG, 1).save(dir, Map.of("trainer", "test"));
+            new TrainableGpt2(manager, CONFIG, 1).save(dir, Map.of("trainer", "test"));
         }
         JsonObject config = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
         assertEquals("gpt2", config.get("model_type").getAsString());
@@ -107,12 +112,57 @@ class TinyGpt2Test {
     @Test
     void loadsWhatItSaved(@TempDir Path dir) throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            TinyGpt2 saved = new TinyGpt2(manager, CONFIG, 3);
+            TrainableGpt2 saved = new TrainableGpt2(manager, CONFIG, 3);
             saved.save(dir, Map.of());
-            TinyGpt2 loaded = TinyGpt2.load(manager, dir);
+            TrainableGpt2 loaded = TrainableGpt2.load(manager, dir);
             assertEquals(CONFIG, loaded.config());
             NDArray ids = manager.create(new long[] {0, 4, 8, 15, 16, 23, 42}, new Shape(1, 7));
             assertArrayEquals(saved.forward(ids, null).toFloatArray(), loaded.forward(ids, null).toFloatArray(), 0f);
+        }
+    }
+
+    @Test
+    void aLoopedScheduleSavesOnlyItsDistinctBlocksAsLoupeLooped(@TempDir Path dir) throws Exception {
+        TrainableGpt2.Config looped = TrainableGpt2.Config.looped(50, 16, 32, 4, List.of(0, 0, 1, 1, 1));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            new TrainableGpt2(manager, looped, 1).save(dir, Map.of());
+            assertEquals(looped, TrainableGpt2.load(manager, dir).config());
+        }
+        JsonObject config = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
+        assertEquals("loupe_looped", config.get("model_type").getAsString());
+        assertEquals(2, config.get("n_layer").getAsInt());
+        assertEquals("[0,0,1,1,1]", config.get("block_schedule").toString());
+        try (SafetensorsFile file = SafetensorsFile.open(dir.resolve("model.safetensors"))) {
+            assertEquals(2 + 2 * 12 + 2, file.names().size());
+        }
+    }
+
+    @Test
+    void aScheduleMustNumberItsBlocksInOrder() {
+        assertThrows(IllegalArgumentException.class, () -> TrainableGpt2.Config.looped(50, 16, 32, 4, List.of(1, 0)));
+        assertThrows(IllegalArgumentException.class, () -> TrainableGpt2.Config.looped(50, 16, 32, 4, List.of(0, 2)));
+    }
+
+    /** The trainer's forward and the engine's (which the app uses) must be the same function of the saved files. */
+    @Test
+    void theEngineComputesWhatTheTrainerComputes(@TempDir Path dir) throws Exception {
+        long[] ids = {0, 4, 8, 15, 16, 23, 42, 7};
+        for (TrainableGpt2.Config config : List.of(CONFIG, TrainableGpt2.Config.looped(50, 16, 32, 4,
+                List.of(0, 0, 0, 1, 1, 1)))) {
+            Path folder = Files.createDirectories(dir.resolve(config.looped() ? "looped" : "plain"));
+            float[] trainer;
+            try (NDManager manager = NDManager.newBaseManager()) {
+                TrainableGpt2 model = new TrainableGpt2(manager, config, 5);
+                model.save(folder, Map.of());
+                trainer = model.forward(manager.create(ids, new Shape(1, ids.length)), null).toFloatArray();
+            }
+            try (LoupeModel engine = LoupeModel.open(folder); RunResult run = engine.run(RunRequest.of(ids))) {
+                float[] logits = run.logits().toType(DataType.FLOAT32, false).toFloatArray();
+                assertEquals(trainer.length, logits.length);
+                for (int i = 0; i < logits.length; i++) {
+                    assertEquals(trainer[i], logits[i], 1e-4f, config + " logit " + i);
+                }
+            }
         }
     }
 
