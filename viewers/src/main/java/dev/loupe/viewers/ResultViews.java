@@ -1,5 +1,6 @@
 package dev.loupe.viewers;
 
+import dev.loupe.plugin.result.ComparisonResult;
 import dev.loupe.plugin.result.CustomResult;
 import dev.loupe.plugin.result.GridResult;
 import dev.loupe.plugin.result.ImageResult;
@@ -9,6 +10,7 @@ import dev.loupe.plugin.result.SeriesResult;
 import dev.loupe.plugin.result.TableResult;
 import dev.loupe.plugin.result.TokenScoresResult;
 import dev.loupe.viewers.attention.AttentionHeadView;
+import dev.loupe.viewers.comparison.ComparisonView;
 import dev.loupe.viewers.grid.GridFocusView;
 import dev.loupe.viewers.heatmap.HeatmapView;
 import dev.loupe.viewers.image.ImageResultView;
@@ -22,7 +24,8 @@ import java.util.function.Function;
 
 /**
  * The one place the app turns a {@link Result} into a view. Standard result types have built-in renderers (an
- * attention pattern gets the heatmap and lines modes, a grid opens its cells beside it); a plugin whose
+ * attention pattern gets the heatmap and lines modes, a grid opens its cells beside it, a comparison shows its panels
+ * side by side); a plugin whose
  * {@link CustomResult} needs its own look registers a renderer for its type. Create views on the FX thread.
  */
 public final class ResultViews {
@@ -50,6 +53,8 @@ public final class ResultViews {
             return AttentionHeadView.isAttention(m) ? new AttentionHeadView(m) : new HeatmapView(m);
         } else if (result instanceof GridResult g) {
             return new GridFocusView(g);
+        } else if (result instanceof ComparisonResult c) {
+            return new ComparisonView(c);
         } else if (result instanceof SeriesResult s) {
             return new SeriesView(s);
         } else if (result instanceof TokenScoresResult t) {

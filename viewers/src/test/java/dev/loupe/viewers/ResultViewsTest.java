@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import dev.loupe.plugin.result.ComparisonResult;
 import dev.loupe.plugin.result.CustomResult;
 import dev.loupe.plugin.result.GridResult;
 import dev.loupe.plugin.result.ImageResult;
@@ -18,6 +19,7 @@ import dev.loupe.plugin.result.TableResult;
 import dev.loupe.plugin.result.TokenScoresResult;
 import dev.loupe.viewers.export.FigureExporter;
 import dev.loupe.viewers.attention.AttentionHeadView;
+import dev.loupe.viewers.comparison.ComparisonView;
 import dev.loupe.viewers.grid.GridFocusView;
 import dev.loupe.viewers.heatmap.HeatmapView;
 import dev.loupe.viewers.image.ImageResultView;
@@ -60,6 +62,7 @@ class ResultViewsTest {
         assertInstanceOf(HeatmapView.class, fx(() -> ResultViews.create(m)));
         assertInstanceOf(AttentionHeadView.class, fx(() -> ResultViews.create(attention)));
         assertInstanceOf(GridFocusView.class, fx(() -> ResultViews.create(new GridResult("g", List.of("r"), List.of("c"), List.of(m)))));
+        assertInstanceOf(ComparisonView.class, fx(() -> ResultViews.create(new ComparisonResult("c", List.of(m, m)))));
         assertInstanceOf(SeriesView.class, fx(() -> ResultViews.create(new SeriesResult("s", "x", "y", SeriesResult.Kind.BAR,
                 List.of(new SeriesResult.Series("s", l, new double[] {1, 2}))))));
         assertInstanceOf(TokenScoresView.class, fx(() -> ResultViews.create(new TokenScoresResult("t", l, new float[] {1, 2}, "s", false))));

@@ -7,6 +7,7 @@ import dev.loupe.engine.ModelInfo;
 import dev.loupe.engine.RunRequest;
 import dev.loupe.engine.RunResult;
 import dev.loupe.plugin.AnalysisPlugin;
+import dev.loupe.plugin.ArtifactStore;
 import dev.loupe.plugin.BasicAnalysisContext;
 import dev.loupe.plugin.Progress;
 import dev.loupe.plugin.params.Params;
@@ -31,8 +32,15 @@ public final class AnalysisRunner {
     private AnalysisRunner() {
     }
 
+    /** Runs without an artifact store: a plugin that keeps trained data recomputes it every time. */
     public static Result run(LoupeModel model, AnalysisPlugin plugin, Params params, AnalysisInput input,
             Progress progress) {
+        return run(model, plugin, params, input, progress, ArtifactStore.none());
+    }
+
+    /** @param artifacts the plugin's store for data it keeps between runs (see {@link ArtifactStore}) */
+    public static Result run(LoupeModel model, AnalysisPlugin plugin, Params params, AnalysisInput input,
+            Progress progress, ArtifactStore artifacts) {
         String id = call(plugin.getClass().getName(), () -> plugin.info().id());
         if (!params.spec().equals(call(id, plugin::params))) {
             throw new IllegalArgumentException("the parameters given are not " + id + "'s (use its params() spec)");
@@ -54,7 +62,7 @@ public final class AnalysisRunner {
         RunResult run = model.run(RunRequest.of(tokens).capture(captures));
         try (run; NDManager scope = model.manager().newSubManager()) {
             progress.checkCancelled();
-            BasicAnalysisContext ctx = new BasicAnalysisContext(model, tokens, labels, prompt, run, scope);
+            BasicAnalysisContext ctx = new BasicAnalysisContext(model, tokens, labels, prompt, run, scope, artifacts);
             Result result;
             try {
                 result = plugin.analyze(ctx, params, progress);

@@ -5,6 +5,7 @@ import dev.loupe.app.session.InputRecord;
 import dev.loupe.app.session.RunRecord;
 import dev.loupe.app.session.SessionStore;
 import dev.loupe.engine.LoupeModel;
+import dev.loupe.plugin.ArtifactStore;
 import dev.loupe.plugin.Progress;
 import dev.loupe.plugin.params.Params;
 import dev.loupe.plugin.result.Result;
@@ -16,6 +17,10 @@ import java.util.concurrent.CancellationException;
  * Runs a plugin and records the run in a session as a provenance record, whatever its outcome: ok with its result,
  * failed with its message, or cancelled. The app and {@code loupe analyze --session} both go through here, so a
  * run looks the same in a session whichever way it was made.
+ *
+ * <p>The plugin's {@link ArtifactStore} is the session's (its entries are tied to the run that put them), so trained
+ * data is reused by later runs and travels with the session; without a session it is a store in memory that lives
+ * for this one run.
  */
 public final class RecordedAnalysis {
 
@@ -26,11 +31,12 @@ public final class RecordedAnalysis {
     private RecordedAnalysis() {
     }
 
-    /** @param session may be null: then this is just {@link AnalysisRunner#run}. */
+    /** @param session may be null: then this is just {@link AnalysisRunner#run} with an in-memory store. */
     public static Outcome run(SessionStore session, LoupeModel model, LoadedPlugin plugin, Params params,
             AnalysisInput input, Progress progress) {
         if (session == null) {
-            return new Outcome(AnalysisRunner.run(model, plugin.plugin(), params, input, progress), null);
+            return new Outcome(AnalysisRunner.run(model, plugin.plugin(), params, input, progress,
+                    ArtifactStore.inMemory()), null);
         }
         Long modelId = session.recordModel(model.dir(), model.info());
         long[] ids = input.isText() ? model.encode(input.text()) : input.tokens();
@@ -40,22 +46,27 @@ public final class RecordedAnalysis {
         Long inputId = session.recordInput(inputRecord);
         String id = plugin.id();
         String version = plugin.info().version();
+        SessionArtifacts artifacts = new SessionArtifacts(session, id, session.model(modelId).orElseThrow().sha256());
         Instant started = Instant.now();
         long t0 = System.nanoTime();
+        Result result;
         try {
-            Result result = AnalysisRunner.run(model, plugin.plugin(), params, input, progress);
-            long runId = session.recordRun(RunRecord.ok(id, version, params.toJson(), modelId, inputId, started,
-                    Instant.now(), Duration.ofNanos(System.nanoTime() - t0), result));
-            return new Outcome(result, runId);
+            result = AnalysisRunner.run(model, plugin.plugin(), params, input, progress, artifacts);
         } catch (CancellationException e) {
-            session.recordRun(RunRecord.cancelled(id, version, params.toJson(), modelId, inputId, started,
+            long runId = session.recordRun(RunRecord.cancelled(id, version, params.toJson(), modelId, inputId, started,
                     Instant.now(), Duration.ofNanos(System.nanoTime() - t0)));
+            artifacts.attributeTo(runId);
             throw e;
         } catch (RuntimeException e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            session.recordRun(RunRecord.failed(id, version, params.toJson(), modelId, inputId, started,
+            long runId = session.recordRun(RunRecord.failed(id, version, params.toJson(), modelId, inputId, started,
                     Instant.now(), Duration.ofNanos(System.nanoTime() - t0), message));
+            artifacts.attributeTo(runId);
             throw e;
         }
+        long runId = session.recordRun(RunRecord.ok(id, version, params.toJson(), modelId, inputId, started,
+                Instant.now(), Duration.ofNanos(System.nanoTime() - t0), result));
+        artifacts.attributeTo(runId);
+        return new Outcome(result, runId);
     }
 }

@@ -14,7 +14,8 @@ final class Schema {
     static final int APPLICATION_ID = 0x4C6F7570;
 
     static final List<Migration> MIGRATIONS = List.of(
-            new Migration(1, "models, inputs, runs, results, workspace, metadata", Schema::v1));
+            new Migration(1, "models, inputs, runs, results, workspace, metadata", Schema::v1),
+            new Migration(2, "plugin artifacts", Schema::v2));
 
     private Schema() {
     }
@@ -100,6 +101,28 @@ final class Schema {
                       state_json TEXT NOT NULL,
                       saved_at   INTEGER NOT NULL
                     )""");
+        }
+    }
+
+    /**
+     * Large derived data plugins keep to reproduce a result without redoing the work (trained tuned-lens
+     * translators), keyed by plugin id and the plugin's own key. sha256 is of the bytes: a damaged blob is reported,
+     * never used. run_id is the run that produced it; deleting that run keeps the artifact.
+     */
+    private static void v2(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("""
+                    CREATE TABLE artifacts (
+                      plugin_id  TEXT NOT NULL,
+                      key        TEXT NOT NULL,
+                      created_at INTEGER NOT NULL,
+                      sha256     TEXT NOT NULL,
+                      size       INTEGER NOT NULL,
+                      data       BLOB NOT NULL,
+                      run_id     INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+                      PRIMARY KEY (plugin_id, key)
+                    )""");
+            s.execute("CREATE INDEX artifacts_by_run ON artifacts(run_id)");
         }
     }
 }

@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.reflect.TypeToken;
 import dev.loupe.engine.ModelInfo;
+import dev.loupe.plugin.ArtifactStore;
 import dev.loupe.plugin.result.Result;
 import dev.loupe.plugin.result.ResultCodec;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,8 @@ import java.util.function.Consumer;
 
 /**
  * A Loupe session: one SQLite file holding the models used, the inputs, every run as a provenance record with its
- * result and notes, and the workspace's view state.
+ * result and notes, the artifacts plugins keep to reproduce their results (see {@link ArtifactStore}), and the
+ * workspace's view state.
  *
  * <p>Every save is one transaction (WAL journal, synchronous=FULL), so a crash or {@code kill -9} at any moment
  * leaves the file as it was after the last completed save. The schema is versioned with {@code PRAGMA user_version}
@@ -40,6 +43,8 @@ import java.util.function.Consumer;
  */
 public final class SessionStore implements AutoCloseable {
     private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().disableHtmlEscaping().create();
+    /** SQLite's default limit on one value (SQLITE_MAX_LENGTH); checked first to say so in words. */
+    static final int MAX_ARTIFACT_BYTES = 1_000_000_000;
 
     private final Path file;
     private final Connection conn;
@@ -380,6 +385,115 @@ public final class SessionStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Stores (or replaces) a plugin's artifact, with the SHA-256 of its bytes so that damage is caught when it is read.
+     * {@code runId} is the run that produced it, or null while that run is not recorded yet (see
+     * {@link #attributeArtifacts}).
+     */
+    public void putArtifact(String pluginId, String key, byte[] data, Long runId) {
+        checkPluginId(pluginId);
+        checkArtifactKey(key);
+        Objects.requireNonNull(data, "data");
+        if (data.length > MAX_ARTIFACT_BYTES) {
+            throw new SessionException(file, "cannot save artifact " + pluginId + "/" + key + ": it is " + data.length
+                    + " bytes, more than a session holds in one entry (" + MAX_ARTIFACT_BYTES + ")");
+        }
+        String sha = ModelHasher.hex(ModelHasher.digest().digest(data));
+        write("save artifact " + pluginId + "/" + key, () -> {
+            requireRun(runId, "save artifact " + pluginId + "/" + key);
+            try (PreparedStatement ps = conn.prepareStatement("INSERT OR REPLACE INTO artifacts(plugin_id, key, created_at,"
+                    + " sha256, size, data, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, pluginId);
+                ps.setString(2, key);
+                ps.setLong(3, System.currentTimeMillis());
+                ps.setString(4, sha);
+                ps.setLong(5, data.length);
+                ps.setBytes(6, data);
+                setNullableLong(ps, 7, runId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** A plugin's key (see ArtifactStore) with the host's scope in front (see SessionArtifacts): room for both. */
+    private static void checkArtifactKey(String key) {
+        int max = ArtifactStore.MAX_KEY_LENGTH + 56;
+        if (key == null || key.isEmpty() || key.length() > max || !key.matches("[A-Za-z0-9._\\-/:]+")) {
+            throw new IllegalArgumentException("artifact key \"" + key + "\" must be 1 to " + max
+                    + " characters of letters, digits and . _ - / :");
+        }
+    }
+
+    /** Records {@code runId} as the run that produced these artifacts of the plugin (put before the run was recorded). */
+    public void attributeArtifacts(String pluginId, Collection<String> keys, long runId) {
+        checkPluginId(pluginId);
+        if (keys.isEmpty()) {
+            return;
+        }
+        write("link the artifacts of run " + runId, () -> {
+            requireRun(runId, "link artifacts to run " + runId);
+            try (PreparedStatement ps = conn.prepareStatement("UPDATE artifacts SET run_id = ? WHERE plugin_id = ? AND key = ?")) {
+                for (String key : keys) {
+                    ps.setLong(1, runId);
+                    ps.setString(2, pluginId);
+                    ps.setString(3, key);
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * A plugin's artifact, checked against its stored size and SHA-256; empty when there is none. Bytes that do not
+     * match are a {@link SessionException} naming the artifact, never handed to the plugin.
+     */
+    public Optional<byte[]> artifact(String pluginId, String key) {
+        checkPluginId(pluginId);
+        checkArtifactKey(key);
+        String name = pluginId + "/" + key;
+        return read("read artifact " + name, () -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "SELECT sha256, size, data FROM artifacts WHERE plugin_id = ? AND key = ?")) {
+                ps.setString(1, pluginId);
+                ps.setString(2, key);
+                try (ResultSet r = ps.executeQuery()) {
+                    if (!r.next()) {
+                        return Optional.empty();
+                    }
+                    String sha = r.getString(1);
+                    long size = r.getLong(2);
+                    byte[] data = r.getBytes(3);
+                    if (data == null) {
+                        data = new byte[0];
+                    }
+                    if (data.length != size || !ModelHasher.hex(ModelHasher.digest().digest(data)).equals(sha)) {
+                        throw new SessionException(file, "artifact " + name + " is damaged: its " + data.length
+                                + " bytes do not match the stored checksum (sha256 " + sha + ", " + size
+                                + " bytes); it is not used");
+                    }
+                    return Optional.of(data);
+                }
+            }
+        });
+    }
+
+    /** Every artifact in the session, without its bytes, by plugin and key. */
+    public List<StoredArtifact> artifacts() {
+        return read("read the artifacts", () -> {
+            List<StoredArtifact> list = new ArrayList<>();
+            try (PreparedStatement ps = conn.prepareStatement("SELECT plugin_id, key, created_at, sha256, size, run_id"
+                    + " FROM artifacts ORDER BY plugin_id, key"); ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    list.add(new StoredArtifact(r.getString(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3)),
+                            r.getString(4), r.getLong(5), nullableLong(r, 6)));
+                }
+            }
+            return list;
+        });
+    }
+
     // ---- reads ----
 
     public List<StoredRun> runs() {
@@ -572,6 +686,26 @@ public final class SessionStore implements AutoCloseable {
                     throw new SessionException(file, "cannot record the run: this session has no " + what + " " + id);
                 }
             }
+        }
+    }
+
+    private void requireRun(Long runId, String doing) throws SQLException {
+        if (runId == null) {
+            return;
+        }
+        try (PreparedStatement ps = conn.prepareStatement("SELECT 1 FROM runs WHERE id = ?")) {
+            ps.setLong(1, runId);
+            try (ResultSet r = ps.executeQuery()) {
+                if (!r.next()) {
+                    throw new SessionException(file, "cannot " + doing + ": this session has no run " + runId);
+                }
+            }
+        }
+    }
+
+    private static void checkPluginId(String pluginId) {
+        if (pluginId == null || pluginId.isBlank()) {
+            throw new IllegalArgumentException("an artifact needs a plugin id, got \"" + pluginId + "\"");
         }
     }
 

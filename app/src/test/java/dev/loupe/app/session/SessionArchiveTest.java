@@ -37,6 +37,8 @@ class SessionArchiveTest {
     @TempDir
     Path tmp;
 
+    private static final byte[] ARTIFACT = "trained weights, say".getBytes(StandardCharsets.UTF_8);
+
     private Path session;
     private Path exported;
     /** Imports go into their own folder, so "changes nothing" can be checked as "the folder stays empty". */
@@ -53,6 +55,7 @@ class SessionArchiveTest {
                 s.recordRun(Fixtures.okRun(model, input, i, Fixtures.matrix(16, 16, i)));
             }
             s.setNotes(3, "worth a look");
+            s.putArtifact("loupe.tuned-lens", "translators/abc", ARTIFACT, 3L);
             JsonObject ws = new JsonObject();
             ws.addProperty("open", "run:3");
             s.saveWorkspace(ws);
@@ -70,7 +73,7 @@ class SessionArchiveTest {
         JsonObject m = JsonParser.parseString(new String(entries.get("manifest.json"), StandardCharsets.UTF_8)).getAsJsonObject();
         assertEquals("loupe-session-export", m.get("format").getAsString());
         assertEquals(1, m.get("version").getAsInt());
-        assertEquals(1, m.get("schema_version").getAsInt());
+        assertEquals(Schema.latest(Schema.MIGRATIONS), m.get("schema_version").getAsInt());
         JsonObject db = m.getAsJsonArray("entries").get(0).getAsJsonObject();
         assertEquals("session.db", db.get("path").getAsString());
         assertEquals(entries.get("session.db").length, db.get("size").getAsLong());
@@ -96,6 +99,10 @@ class SessionArchiveTest {
             assertEquals(orig.models().get(0).sha256(), copy.models().get(0).sha256());
             assertEquals(orig.input(1), copy.input(1));
             assertEquals(orig.workspace(), copy.workspace());
+            assertArrayEquals(ARTIFACT, copy.artifact("loupe.tuned-lens", "translators/abc").orElseThrow(),
+                    "plugin artifacts travel with the session");
+            assertEquals(orig.artifacts(), copy.artifacts());
+            assertEquals(3L, copy.artifacts().get(0).runId());
             assertEquals(orig.meta().created(), copy.meta().created());
         }
     }

@@ -19,38 +19,82 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The user_version migration mechanism, driven by a test-only version 2 appended to the real list, exactly as a
- * future release would append its step.
+ * The user_version migration mechanism, driven by a test-only step appended to the real list, exactly as a future
+ * release would append its step; and the real steps on a file written by the first release (version 1).
  */
 class SessionMigrationTest {
 
     @TempDir
     Path tmp;
 
-    private final AtomicInteger v2Runs = new AtomicInteger();
+    /** What the first release knew: a file made with these is a real version 1 session. */
+    private static final List<Migration> V1 = Schema.MIGRATIONS.subList(0, 1);
+    private static final int LATEST = Schema.latest(Schema.MIGRATIONS);
+    /** The version a future release would append. */
+    private static final int NEXT = LATEST + 1;
 
-    /** A plausible v2: run tags, with existing runs backfilled from their status. */
-    private final Migration tagsV2 = new Migration(2, "run tags", c -> {
-        v2Runs.incrementAndGet();
+    private final AtomicInteger nextRuns = new AtomicInteger();
+
+    /** A plausible next step: run tags, with existing runs backfilled from their status. */
+    private final Migration tagsNext = new Migration(NEXT, "run tags", c -> {
+        nextRuns.incrementAndGet();
         try (Statement s = c.createStatement()) {
             s.execute("ALTER TABLE runs ADD COLUMN tag TEXT NOT NULL DEFAULT ''");
             s.execute("UPDATE runs SET tag = 'was-' || status");
         }
     });
 
-    private List<Migration> withV2(Migration v2) {
+    private List<Migration> withNext(Migration next) {
         List<Migration> list = new ArrayList<>(Schema.MIGRATIONS);
-        list.add(v2);
+        list.add(next);
         return list;
     }
 
     private Path v1File() {
         Path db = tmp.resolve("v1.db");
-        try (SessionStore s = SessionStore.create(db)) {
+        try (SessionStore s = SessionStore.create(db, V1)) {
             long id = s.recordRun(Fixtures.okRun(null, null, 1, Fixtures.scores()));
             s.setNotes(id, "from version 1");
         }
         return db;
+    }
+
+    @Test
+    void aV1FileBecomesV2WithArtifactsAndKeepsItsData() throws Exception {
+        Path db = tmp.resolve("v1.db");
+        Path modelDir = Fixtures.fakeModel(tmp.resolve("model"), 500, 2);
+        com.google.gson.JsonObject ws = new com.google.gson.JsonObject();
+        ws.addProperty("open", "run:1");
+        try (SessionStore s = SessionStore.create(db, V1)) {
+            long model = s.recordModel(modelDir, "gpt2", null);
+            long input = s.recordInput(InputRecord.ofTokens(new long[] {1, 2}, List.of("a", "b")));
+            long id = s.recordRun(Fixtures.okRun(model, input, 3, Fixtures.matrix(4, 5, 3)));
+            s.setNotes(id, "from version 1");
+            s.saveWorkspace(ws);
+        }
+        try (Connection c = raw(db); Statement st = c.createStatement();
+                ResultSet r = st.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = 'artifacts'")) {
+            assertEquals(1, SqliteFiles.pragmaInt(c, "user_version"));
+            r.next();
+            assertEquals(0, r.getInt(1), "a version 1 file has no artifacts table");
+        }
+        try (SessionStore s = SessionStore.open(db)) {
+            assertEquals(2, s.schemaVersion());
+            StoredRun run = s.runs().get(0);
+            assertEquals("from version 1", run.notes());
+            assertEquals(Fixtures.json(Fixtures.matrix(4, 5, 3)), Fixtures.json(s.result(run.id()).orElseThrow()));
+            assertEquals(modelDir.toAbsolutePath(), s.model(run.modelId()).orElseThrow().path());
+            assertEquals(List.of("a", "b"), s.input(run.inputId()).orElseThrow().tokenLabels());
+            assertEquals(ws, s.workspace().orElseThrow());
+            assertEquals(List.of(), s.artifacts());
+            s.putArtifact("loupe.tuned-lens", "translators/x", new byte[] {7, 8}, run.id());
+        }
+        try (SessionStore s = SessionStore.open(db)) {
+            assertEquals(2, s.meta().schemaVersion());
+            assertEquals(1, s.runs().size());
+            assertEquals(1L, s.artifacts().get(0).runId());
+            assertEquals(2, s.artifact("loupe.tuned-lens", "translators/x").orElseThrow().length);
+        }
     }
 
     @Test
@@ -59,18 +103,18 @@ class SessionMigrationTest {
         try (Connection c = raw(db)) {
             assertEquals(1, SqliteFiles.pragmaInt(c, "user_version"));
         }
-        try (SessionStore s = SessionStore.open(db, withV2(tagsV2))) {
-            assertEquals(2, s.schemaVersion());
-            assertEquals(2, s.meta().schemaVersion());
+        try (SessionStore s = SessionStore.open(db, withNext(tagsNext))) {
+            assertEquals(NEXT, s.schemaVersion());
+            assertEquals(NEXT, s.meta().schemaVersion());
             assertEquals("from version 1", s.runs().get(0).notes(), "data survives the upgrade");
             assertEquals(Fixtures.json(Fixtures.scores()), Fixtures.json(s.result(1).orElseThrow()));
             s.recordRun(Fixtures.okRun(null, null, 2, Fixtures.scores())); // and the upgraded file takes new runs
             assertEquals("1", s.pragma("foreign_keys"), "foreign keys are back on after the upgrade");
         }
-        try (SessionStore s = SessionStore.open(db, withV2(tagsV2))) {
+        try (SessionStore s = SessionStore.open(db, withNext(tagsNext))) {
             assertEquals(2, s.runs().size());
         }
-        assertEquals(1, v2Runs.get(), "a step runs once per file");
+        assertEquals(1, nextRuns.get(), "a step runs once per file");
         try (Connection c = raw(db); Statement st = c.createStatement();
                 ResultSet r = st.executeQuery("SELECT tag FROM runs ORDER BY id")) {
             assertTrue(r.next());
@@ -82,24 +126,25 @@ class SessionMigrationTest {
 
     @Test
     void aNewFileGetsEveryStepAtOnce() {
-        try (SessionStore s = SessionStore.create(tmp.resolve("new.db"), withV2(tagsV2))) {
-            assertEquals(2, s.meta().schemaVersion());
+        try (SessionStore s = SessionStore.create(tmp.resolve("new.db"), withNext(tagsNext))) {
+            assertEquals(NEXT, s.meta().schemaVersion());
+            assertEquals(List.of(), s.artifacts(), "and the real steps before it");
         }
-        assertEquals(1, v2Runs.get());
+        assertEquals(1, nextRuns.get());
     }
 
     @Test
     void aFailingStepLeavesTheFileAtItsOldVersion() throws Exception {
         Path db = v1File();
-        Migration broken = new Migration(2, "half-done", c -> {
+        Migration broken = new Migration(NEXT, "half-done", c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE half_done(x)");
                 s.execute("ALTER TABLE no_such_table ADD COLUMN y TEXT");
             }
         });
-        LoupeException e = assertThrows(LoupeException.class, () -> SessionStore.open(db, withV2(broken)));
-        assertTrue(e.getMessage().contains("cannot upgrade the session from schema version 1 to 2 (step 2, half-done)"),
-                e.getMessage());
+        LoupeException e = assertThrows(LoupeException.class, () -> SessionStore.open(db, withNext(broken)));
+        assertTrue(e.getMessage().contains("cannot upgrade the session from schema version 1 to " + NEXT + " (step "
+                + NEXT + ", half-done)"), e.getMessage());
         assertTrue(e.getMessage().contains("the file is unchanged"), e.getMessage());
         try (Connection c = raw(db); Statement st = c.createStatement();
                 ResultSet r = st.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'")) {
@@ -115,12 +160,12 @@ class SessionMigrationTest {
     @Test
     void anUpgradeMayNotLeaveDanglingReferences() throws Exception {
         Path db = v1File();
-        Migration dangling = new Migration(2, "bad backfill", c -> {
+        Migration dangling = new Migration(NEXT, "bad backfill", c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("UPDATE runs SET model_id = 99");
             }
         });
-        LoupeException e = assertThrows(LoupeException.class, () -> SessionStore.open(db, withV2(dangling)));
+        LoupeException e = assertThrows(LoupeException.class, () -> SessionStore.open(db, withNext(dangling)));
         assertTrue(e.getMessage().contains("dangling reference in table runs"), e.getMessage());
         try (SessionStore s = SessionStore.open(db)) {
             assertEquals(null, s.runs().get(0).modelId());
@@ -128,22 +173,27 @@ class SessionMigrationTest {
     }
 
     @Test
-    void aV2FileIsRefusedByALoupeThatKnowsOnlyV1() throws SQLException {
+    void aFileFromANewerSchemaIsRefusedAndLeftAsItWas() throws SQLException {
         Path db = v1File();
-        SessionStore.open(db, withV2(tagsV2)).close();
+        SessionStore.open(db, withNext(tagsNext)).close();
         LoupeException e = assertThrows(LoupeException.class, () -> SessionStore.open(db));
-        assertTrue(e.getMessage().contains("newer Loupe (session schema version 2; this Loupe reads up to version 1)"),
-                e.getMessage());
+        assertTrue(e.getMessage().contains("newer Loupe (session schema version " + NEXT + "; this Loupe reads up to version "
+                + LATEST + ")"), e.getMessage());
         try (Connection c = raw(db)) {
-            assertEquals(2, SqliteFiles.pragmaInt(c, "user_version"));
+            assertEquals(NEXT, SqliteFiles.pragmaInt(c, "user_version"));
         }
+        // The first release, given a file with artifacts, says so too.
+        Path current = tmp.resolve("current.db");
+        SessionStore.create(current).close();
+        LoupeException old = assertThrows(LoupeException.class, () -> SessionStore.open(current, V1));
+        assertTrue(old.getMessage().contains("session schema version 2; this Loupe reads up to version 1"), old.getMessage());
     }
 
     @Test
     void migrationListsMustCountUpWithoutGaps() {
-        Migration v3 = new Migration(3, "skips 2", c -> { });
+        Migration skipping = new Migration(NEXT + 1, "skips one", c -> { });
         List<Migration> gap = new ArrayList<>(Schema.MIGRATIONS);
-        gap.add(v3);
+        gap.add(skipping);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SessionStore.create(tmp.resolve("x.db"), gap));
         assertTrue(e.getMessage().contains("without gaps"), e.getMessage());

@@ -108,7 +108,7 @@ class SessionStoreTest {
             assertEquals(workspace, s.workspace().orElseThrow());
 
             SessionMeta meta = s.meta();
-            assertEquals(1, meta.schemaVersion());
+            assertEquals(Schema.latest(Schema.MIGRATIONS), meta.schemaVersion());
             assertFalse(meta.modified().isBefore(meta.created()));
             assertEquals(SessionStore.appVersion(), meta.appVersion());
         }
@@ -124,7 +124,7 @@ class SessionStoreTest {
         }
         try (Connection c = raw(db); Statement st = c.createStatement()) {
             assertEquals(Schema.APPLICATION_ID, SqliteFiles.pragmaInt(c, "application_id"));
-            assertEquals(1, SqliteFiles.pragmaInt(c, "user_version"));
+            assertEquals(Schema.latest(Schema.MIGRATIONS), SqliteFiles.pragmaInt(c, "user_version"));
             assertEquals("wal", SqliteFiles.pragmaText(c, "journal_mode")); // persistent in the file header
             // Foreign keys are declared, so any connection that turns them on gets them enforced.
             st.execute("PRAGMA foreign_keys=ON");
@@ -349,7 +349,8 @@ class SessionStoreTest {
             st.execute("PRAGMA user_version=7");
         }
         byte[] bytes = Files.readAllBytes(db);
-        assertOpenFails(db, "was saved by a newer Loupe (session schema version 7; this Loupe reads up to version 1)");
+        assertOpenFails(db, "was saved by a newer Loupe (session schema version 7; this Loupe reads up to version "
+                + Schema.latest(Schema.MIGRATIONS) + ")");
         assertArrayEquals(bytes, Files.readAllBytes(db));
     }
 
@@ -388,6 +389,79 @@ class SessionStoreTest {
         }
         try (Stream<Path> files = Files.list(tmp)) {
             assertEquals(List.of(), files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".loupe-tmp")).toList());
+        }
+    }
+
+    @Test
+    void artifactsComeBackAsStoredUnderTheirPluginAndKey() throws Exception {
+        Path db = tmp.resolve("s.db");
+        byte[] weights = new byte[300_000];
+        new java.util.Random(4).nextBytes(weights);
+        long run;
+        try (SessionStore s = SessionStore.create(db)) {
+            s.putArtifact("loupe.tuned-lens", "translators/abc", weights, null);
+            s.putArtifact("loupe.tuned-lens", "empty", new byte[0], null);
+            s.putArtifact("other.plugin", "translators/abc", new byte[] {1, 2, 3}, null);
+            run = s.recordRun(Fixtures.okRun(null, null, 1, Fixtures.scores()));
+            s.attributeArtifacts("loupe.tuned-lens", List.of("translators/abc"), run);
+        }
+        try (SessionStore s = SessionStore.open(db)) {
+            assertArrayEquals(weights, s.artifact("loupe.tuned-lens", "translators/abc").orElseThrow());
+            assertArrayEquals(new byte[] {1, 2, 3}, s.artifact("other.plugin", "translators/abc").orElseThrow(),
+                    "keys are per plugin");
+            assertArrayEquals(new byte[0], s.artifact("loupe.tuned-lens", "empty").orElseThrow());
+            assertTrue(s.artifact("loupe.tuned-lens", "missing").isEmpty());
+            List<StoredArtifact> all = s.artifacts();
+            assertEquals(List.of("loupe.tuned-lens/empty", "loupe.tuned-lens/translators/abc", "other.plugin/translators/abc"),
+                    all.stream().map(a -> a.pluginId() + "/" + a.key()).toList());
+            StoredArtifact a = all.get(1);
+            assertEquals(sha256(weights), a.sha256());
+            assertEquals(weights.length, a.size());
+            assertEquals(run, a.runId(), "tied to the run that produced it");
+            assertNull(all.get(0).runId());
+            assertFalse(a.createdAt().isAfter(java.time.Instant.now()));
+
+            s.putArtifact("loupe.tuned-lens", "translators/abc", new byte[] {9}, null); // replaces
+            assertArrayEquals(new byte[] {9}, s.artifact("loupe.tuned-lens", "translators/abc").orElseThrow());
+            assertEquals(3, s.artifacts().size());
+            assertThrows(IllegalArgumentException.class, () -> s.putArtifact("loupe.tuned-lens", "a key with spaces", new byte[1], null));
+            assertThrows(IllegalArgumentException.class, () -> s.putArtifact(" ", "k", new byte[1], null));
+            LoupeException e = assertThrows(LoupeException.class,
+                    () -> s.putArtifact("loupe.tuned-lens", "k", new byte[1], 99L));
+            assertTrue(e.getMessage().contains("no run 99"), e.getMessage());
+            assertTrue(s.artifact("loupe.tuned-lens", "k").isEmpty(), "the failed save left nothing");
+        }
+    }
+
+    @Test
+    void aDamagedArtifactIsReportedByNameNotUsed() throws Exception {
+        Path db = tmp.resolve("s.db");
+        byte[] weights = new byte[4096];
+        new java.util.Random(5).nextBytes(weights);
+        try (SessionStore s = SessionStore.create(db)) {
+            s.putArtifact("loupe.tuned-lens", "translators/abc", weights, null);
+        }
+        try (Connection c = raw(db); var ps = c.prepareStatement("UPDATE artifacts SET data = ? WHERE key = ?")) {
+            byte[] flipped = weights.clone();
+            flipped[2000] ^= 0x10;
+            ps.setBytes(1, flipped);
+            ps.setString(2, "translators/abc");
+            assertEquals(1, ps.executeUpdate());
+        }
+        try (SessionStore s = SessionStore.open(db)) {
+            LoupeException e = assertThrows(LoupeException.class, () -> s.artifact("loupe.tuned-lens", "translators/abc"));
+            assertTrue(e.getMessage().startsWith(db.toAbsolutePath().toString()), e.getMessage());
+            assertTrue(e.getMessage().contains("artifact loupe.tuned-lens/translators/abc is damaged"), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), "one line");
+        }
+        try (Connection c = raw(db); var ps = c.prepareStatement("UPDATE artifacts SET data = ? WHERE key = ?")) {
+            ps.setBytes(1, java.util.Arrays.copyOf(weights, 4000)); // cut short, as a partial write would leave it
+            ps.setString(2, "translators/abc");
+            ps.executeUpdate();
+        }
+        try (SessionStore s = SessionStore.open(db)) {
+            LoupeException e = assertThrows(LoupeException.class, () -> s.artifact("loupe.tuned-lens", "translators/abc"));
+            assertTrue(e.getMessage().contains("damaged") && e.getMessage().contains("4000 bytes"), e.getMessage());
         }
     }
 

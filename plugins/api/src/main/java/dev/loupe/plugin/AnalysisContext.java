@@ -26,4 +26,13 @@ public interface AnalysisContext {
     RunResult run();
 
     NDManager manager();
+
+    /**
+     * Where this plugin keeps large derived data (trained weights) so that its result can be reproduced without
+     * redoing the work; hosts persist it in the session. This default keeps nothing, so a context that predates the
+     * store still compiles and its plugins simply recompute.
+     */
+    default ArtifactStore artifacts() {
+        return ArtifactStore.none();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.loupe.viewers.export;
 
+import dev.loupe.plugin.result.ComparisonResult;
 import dev.loupe.plugin.result.CustomResult;
 import dev.loupe.plugin.result.GridResult;
 import dev.loupe.plugin.result.ImageResult;
@@ -57,6 +58,8 @@ public final class FigureExporter {
             return new HeatmapFigure(m);
         } else if (result instanceof GridResult g) {
             return new GridFigure(g);
+        } else if (result instanceof ComparisonResult c) {
+            return new ComparisonFigure(c);
         } else if (result instanceof SeriesResult s) {
             return new SeriesFigure(s);
         } else if (result instanceof TokenScoresResult t) {

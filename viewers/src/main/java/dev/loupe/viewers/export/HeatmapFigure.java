@@ -49,6 +49,9 @@ public final class HeatmapFigure implements Figure {
 
     private final MatrixResult m;
     private final ColorScale scale;
+    // Set when the figure is one panel of several (ComparisonFigure): SVG ids stay unique, one colour bar serves all.
+    private final String idPrefix;
+    private final boolean colorBar;
     private final List<String> rowText;
     private final List<String> colText;
     private final double rowLabelWidth;
@@ -61,8 +64,15 @@ public final class HeatmapFigure implements Figure {
     }
 
     public HeatmapFigure(MatrixResult m, ColorScale scale) {
+        this(m, scale, "", true);
+    }
+
+    /** A panel of a larger figure: its SVG group ids start with {@code idPrefix}; without its own colour bar if asked. */
+    HeatmapFigure(MatrixResult m, ColorScale scale, String idPrefix, boolean colorBar) {
         this.m = m;
         this.scale = scale;
+        this.idPrefix = idPrefix;
+        this.colorBar = colorBar;
         rowText = m.rowLabels().stream().map(s -> Labels.display(s, 20)).toList();
         colText = m.colLabels().stream().map(s -> Labels.display(s, 20)).toList();
         rowLabelWidth = Draw.maxWidth(Draw.LABEL, rowText, LABEL_CAP);
@@ -119,7 +129,8 @@ public final class HeatmapFigure implements Figure {
     }
 
     private double right(double plotHeight) {
-        return BAR_GAP + ColorBarPainter.verticalWidth(scale, plotHeight, m.valueLabel()) + Draw.MARGIN;
+        return colorBar ? BAR_GAP + ColorBarPainter.verticalWidth(scale, plotHeight, m.valueLabel()) + Draw.MARGIN
+                : Draw.MARGIN;
     }
 
     @Override
@@ -180,11 +191,14 @@ public final class HeatmapFigure implements Figure {
             Draw.text(g, Draw.AXIS_TITLE, Labels.display(m.colAxis(), 40), p.getCenterX(),
                     p.getMaxY() + LABEL_GAP + colLabelHeight + 8, 0.5, Draw.V.TOP);
         }
-        ColorBarPainter.paintVertical(g, scale, p.getMaxX() + BAR_GAP, p.getY(), p.getHeight(), m.valueLabel());
+        if (colorBar) {
+            ColorBarPainter.paintVertical(g, scale, p.getMaxX() + BAR_GAP, p.getY(), p.getHeight(), m.valueLabel());
+        }
     }
 
     private void paintCells(Graphics2D g, Rectangle2D p) {
-        paintMatrix(g, m.values(), m.rows(), m.cols(), scale, p, (long) m.rows() * m.cols() <= MAX_VECTOR_CELLS, "cells");
+        paintMatrix(g, m.values(), m.rows(), m.cols(), scale, p, (long) m.rows() * m.cols() <= MAX_VECTOR_CELLS,
+                idPrefix + "cells");
     }
 
     private boolean hasText() {
@@ -199,7 +213,7 @@ public final class HeatmapFigure implements Figure {
         }
         boolean svg = g instanceof SVGGraphics2D;
         if (svg) {
-            g.setRenderingHint(SVGHints.KEY_BEGIN_GROUP, "cell-text");
+            g.setRenderingHint(SVGHints.KEY_BEGIN_GROUP, idPrefix + "cell-text");
         }
         for (int r = 0; r < m.rows(); r++) {
             for (int c = 0; c < m.cols(); c++) {

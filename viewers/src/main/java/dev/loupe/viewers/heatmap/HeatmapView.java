@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleIntegerProperty;
@@ -70,6 +72,13 @@ public final class HeatmapView extends BorderPane implements ResultView {
             int downsampleX, int downsampleY, long textsDrawn) {
     }
 
+    /**
+     * What part of the matrix is shown: the zoom and the (fractional) cell at the plot's top-left corner. Views over
+     * the same axes (a comparison's panels) follow each other through it.
+     */
+    public record Viewport(double zoom, double originRow, double originCol) {
+    }
+
     /** Below this cell size (pixels) individual fills cost more than they show, so the raster takes over. */
     public static final double CELL_MODE_MIN_PX = 5;
     /** Zooming stops when cells reach this size. */
@@ -97,6 +106,8 @@ public final class HeatmapView extends BorderPane implements ResultView {
     private final Tooltip tooltip = new Tooltip();
     private final ReadOnlyStringWrapper hoverText = new ReadOnlyStringWrapper(this, "hoverText", "");
     private final IntegerProperty selectedRow = new SimpleIntegerProperty(this, "selectedRow", -1);
+    private final ReadOnlyObjectWrapper<Viewport> viewport = new ReadOnlyObjectWrapper<>(this, "viewport",
+            new Viewport(1, 0, 0));
     private final Map<Long, WritableImage> rasters = new HashMap<>();
     private final Map<Integer, Color> colors = new HashMap<>();
     // Cell text cut to fit the current cell width; measuring text is the costly part of a redraw, so keep it.
@@ -280,6 +291,20 @@ public final class HeatmapView extends BorderPane implements ResultView {
         redraw();
     }
 
+    /** The zoom and scroll position, updated whenever the view is drawn after either changed. */
+    public ReadOnlyObjectProperty<Viewport> viewportProperty() {
+        return viewport.getReadOnlyProperty();
+    }
+
+    /** Zooms and scrolls to {@code v} (clamped to this view's limits, as zoom and scroll are). */
+    public void setViewport(Viewport v) {
+        zoom = clampZoom(v.zoom());
+        originRow = v.originRow();
+        originCol = v.originCol();
+        clampOrigin();
+        redraw();
+    }
+
     public double getOriginRow() {
         return originRow;
     }
@@ -444,6 +469,10 @@ public final class HeatmapView extends BorderPane implements ResultView {
     /** Redraws the visible part now. */
     public void redraw() {
         redraws++;
+        Viewport now = new Viewport(zoom, originRow, originCol);
+        if (!now.equals(viewport.get())) {
+            viewport.set(now);
+        }
         GraphicsContext g = canvas.getGraphicsContext2D();
         double w = canvas.getWidth();
         double h = canvas.getHeight();

@@ -25,6 +25,7 @@ import java.util.TreeMap;
  * -inf) are the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}, because JSON has no such numbers.
  * Image pixels are base64 (big-endian ARGB ints): a picture as a JSON number array is ten times larger. A matrix's
  * optional {@code cellText} and {@code cellDetails} are arrays of one string per cell (row-major), left out when null.
+ * A comparison's {@code panels} are matrices written as the grid's cells are, each with its own title.
  *
  * <p>{@link #fromJson} trusts nothing: any missing, mistyped or inconsistent field is an
  * {@link IllegalArgumentException} whose message names the field (e.g. {@code cells[2].values[7]}).
@@ -55,6 +56,15 @@ public final class ResultCodec {
                 cells.add(c);
             }
             o.add("cells", cells);
+        } else if (result instanceof ComparisonResult c) {
+            JsonArray panels = new JsonArray();
+            for (MatrixResult m : c.panels()) {
+                JsonObject p = new JsonObject();
+                p.addProperty("title", m.title());
+                writeMatrix(m, p);
+                panels.add(p);
+            }
+            o.add("panels", panels);
         } else if (result instanceof TokenScoresResult t) {
             o.add("tokens", strings(t.tokens()));
             o.add("scores", floats(t.scores()));
@@ -124,6 +134,15 @@ public final class ResultCodec {
                 }
                 yield guarded(f, "cells", () -> new GridResult(title, rowLabels, colLabels, cells));
             }
+            case "comparison" -> {
+                JsonArray arr = f.array("panels");
+                List<MatrixResult> panels = new ArrayList<>();
+                for (int i = 0; i < arr.size(); i++) {
+                    Fields p = f.child(arr.get(i), "panels[" + i + "]");
+                    panels.add(readMatrix(p, p.text("title")));
+                }
+                yield guarded(f, "panels", () -> new ComparisonResult(title, panels));
+            }
             case "tokens" -> {
                 List<String> tokens = f.strings("tokens");
                 float[] scores = f.floats("scores");
@@ -181,7 +200,7 @@ public final class ResultCodec {
                 }
                 yield new CustomResult(title, customType, data.getAsJsonObject().deepCopy());
             }
-            default -> throw f.bad("type", "is \"" + type + "\", not one of matrix, grid, tokens, series, image, table, custom");
+            default -> throw f.bad("type", "is \"" + type + "\", not one of matrix, grid, comparison, tokens, series, image, table, custom");
         };
     }
 
@@ -215,6 +234,8 @@ public final class ResultCodec {
             return "matrix";
         } else if (r instanceof GridResult) {
             return "grid";
+        } else if (r instanceof ComparisonResult) {
+            return "comparison";
         } else if (r instanceof TokenScoresResult) {
             return "tokens";
         } else if (r instanceof SeriesResult) {

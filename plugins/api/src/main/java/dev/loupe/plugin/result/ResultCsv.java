@@ -14,6 +14,10 @@ import java.util.List;
  *     {@code cell_text} and/or {@code cell_details}, whichever the matrix has, one line per cell in row-major order
  *     (text does not fit a wide table, and positions keep repeated token labels apart); details keep their line
  *     breaks inside quotes, which pandas and R read;</li>
+ * <li>comparison: the panels one block after another in one long table,
+ *     {@code panel,row,col,row_label,col_label,value}, each line labelled with its panel's title in the first column
+ *     (so {@code df[df.panel == "Tuned lens"]} picks one), then {@code cell_text} / {@code cell_details} when any
+ *     panel has them (empty for panels without);</li>
  * <li>grid: long format {@code row,col,q,k,value}: the grid cell's row and column labels, then the query and key
  *     positions inside the cell (positions, not tokens: token labels repeat and would make a pivot ambiguous);</li>
  * <li>series: long format {@code x,name,y};</li>
@@ -48,6 +52,8 @@ public final class ResultCsv {
                 }
                 csv.end();
             }
+        } else if (result instanceof ComparisonResult c) {
+            writeComparison(c, csv);
         } else if (result instanceof GridResult g) {
             csv.row(List.of("row", "col", "q", "k", "value"));
             for (int gr = 0; gr < g.rowLabels().size(); gr++) {
@@ -144,6 +150,42 @@ public final class ResultCsv {
                     csv.text(m.cellDetails().get(i));
                 }
                 csv.end();
+            }
+        }
+    }
+
+    private static void writeComparison(ComparisonResult c, Csv csv) throws IOException {
+        boolean text = c.panels().stream().anyMatch(m -> m.cellText() != null);
+        boolean details = c.panels().stream().anyMatch(m -> m.cellDetails() != null);
+        List<String> header = new ArrayList<>(List.of("panel", "row", "col", "row_label", "col_label", "value"));
+        if (text) {
+            header.add("cell_text");
+        }
+        if (details) {
+            header.add("cell_details");
+        }
+        csv.row(header);
+        for (int p = 0; p < c.panels().size(); p++) {
+            MatrixResult m = c.panels().get(p);
+            // A panel without a title is still told apart from the others.
+            String panel = m.title() == null || m.title().isBlank() ? "panel " + p : m.title();
+            for (int r = 0; r < m.rows(); r++) {
+                for (int col = 0; col < m.cols(); col++) {
+                    int i = r * m.cols() + col;
+                    csv.text(panel);
+                    csv.raw(Integer.toString(r));
+                    csv.raw(Integer.toString(col));
+                    csv.text(m.rowLabels().get(r));
+                    csv.text(m.colLabels().get(col));
+                    csv.number(m.values()[i]);
+                    if (text) {
+                        csv.text(m.cellText() == null ? "" : m.cellText().get(i));
+                    }
+                    if (details) {
+                        csv.text(m.cellDetails() == null ? "" : m.cellDetails().get(i));
+                    }
+                    csv.end();
+                }
             }
         }
     }

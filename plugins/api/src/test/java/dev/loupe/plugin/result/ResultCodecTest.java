@@ -138,6 +138,61 @@ class ResultCodecTest {
         }
     }
 
+    /** The logit lens beside the tuned lens: same axes, cell text in both, stats on one. */
+    static ComparisonResult comparison() {
+        MatrixResult logit = lens(true, true);
+        MatrixResult tuned = new MatrixResult("Tuned lens", 2, 3, new float[] {0.5f, -0f, Float.MIN_VALUE, 1, 0.25f,
+                Float.NaN}, logit.rowLabels(), logit.colLabels(), "layer", "position", "probability", false,
+                Map.of("KL after training (nats)", 0.125), List.of("a", "b", "c", "d", "e", "f"), null);
+        return new ComparisonResult("Logit lens and tuned lens", List.of(logit, tuned));
+    }
+
+    @Test
+    void comparisonRoundTripsEachPanel() {
+        ComparisonResult c = comparison();
+        ComparisonResult back = assertInstanceOf(ComparisonResult.class, roundTrip(c));
+        assertEquals("Logit lens and tuned lens", back.title());
+        assertEquals(2, back.panels().size());
+        for (int i = 0; i < 2; i++) {
+            assertSameMatrix(c.panels().get(i), back.panels().get(i));
+        }
+        assertEquals("comparison", ResultCodec.toJson(c).get("type").getAsString());
+        assertEquals("comparison", ResultCodec.typeName(c));
+    }
+
+    @Test
+    void comparisonPanelsMustShareTheirAxes() {
+        MatrixResult a = lens(false, false);
+        MatrixResult otherLabels = new MatrixResult("b", 2, 3, new float[6], List.of("L0", "L1"),
+                List.of("x", "y", "z"), "layer", "position", "p", false, Map.of());
+        MatrixResult otherSize = new MatrixResult("c", 1, 3, new float[3], List.of("L0"), a.colLabels(), "layer",
+                "position", "p", false, Map.of());
+        IllegalArgumentException labels = assertThrows(IllegalArgumentException.class,
+                () -> new ComparisonResult("t", List.of(a, otherLabels)));
+        assertTrue(labels.getMessage().contains("panel 1") && labels.getMessage().contains("axes"), labels.getMessage());
+        IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
+                () -> new ComparisonResult("t", List.of(a, otherSize)));
+        assertTrue(size.getMessage().contains("1x3") && size.getMessage().contains("2x3"), size.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ComparisonResult("t", List.of()));
+
+        JsonObject j = ResultCodec.toJson(comparison());
+        assertRejected(tampered(j, o -> o.getAsJsonArray("panels").get(1).getAsJsonObject().getAsJsonArray("values")
+                .set(2, new com.google.gson.JsonPrimitive("x"))), "\"panels[1].values[2]\"");
+        assertRejected(tampered(j, o -> o.getAsJsonArray("panels").get(1).getAsJsonObject().getAsJsonArray("colLabels")
+                .set(0, new com.google.gson.JsonPrimitive("other"))), "\"panels\"", "axes");
+        assertRejected(tampered(j, o -> o.remove("panels")), "\"panels\"", "missing");
+        assertRejected(tampered(j, o -> o.add("panels", new JsonArray())), "\"panels\"", "at least one panel");
+    }
+
+    @Test
+    void sharedScaleNeedsTheSameValueLabelAndKind() {
+        assertTrue(comparison().sharesScale());
+        MatrixResult a = lens(false, false);
+        MatrixResult entropy = new MatrixResult("e", 2, 3, new float[6], a.rowLabels(), a.colLabels(), "layer",
+                "position", "entropy (nats)", false, Map.of());
+        assertTrue(!new ComparisonResult("t", List.of(a, entropy)).sharesScale());
+    }
+
     @Test
     void cellTextAndDetailsRoundTrip() {
         for (boolean text : new boolean[] {false, true}) {

@@ -3,6 +3,7 @@ package dev.loupe.plugin.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -47,6 +48,20 @@ class ResultCsvTest {
         MatrixResult detailsOnly = new MatrixResult("lens", 1, 1, new float[] {2}, List.of("L0"), List.of("a"),
                 "layer", "position", "p", false, Map.of(), null, List.of("d"));
         assertEquals("row,col,row_label,col_label,value,cell_details\n0,0,L0,a,2.0,d\n", csv(detailsOnly));
+    }
+
+    @Test
+    void comparisonIsOneLabelledBlockPerPanel() throws IOException {
+        MatrixResult logit = new MatrixResult("Logit lens", 1, 2, new float[] {0.5f, 1}, List.of("L0"), List.of("a", "b,c"),
+                "layer", "position", "p", false, Map.of(), List.of(" x", "y"), null);
+        MatrixResult tuned = new MatrixResult("Tuned lens", 1, 2, new float[] {0.25f, Float.NaN}, List.of("L0"),
+                List.of("a", "b,c"), "layer", "position", "p", false, Map.of());
+        assertEquals("panel,row,col,row_label,col_label,value,cell_text\n"
+                + "Logit lens,0,0,L0,a,0.5,\" x\"\n"
+                + "Logit lens,0,1,L0,\"b,c\",1.0,y\n"
+                + "Tuned lens,0,0,L0,a,0.25,\n"
+                + "Tuned lens,0,1,L0,\"b,c\",NaN,\n", csv(new ComparisonResult("lenses", List.of(logit, tuned))));
+        assertTrue(ResultCsv.supports(new ComparisonResult("lenses", List.of(tuned))));
     }
 
     @Test

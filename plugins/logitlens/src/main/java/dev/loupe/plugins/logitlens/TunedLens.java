@@ -9,20 +9,30 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.loupe.engine.LoupeException;
 import dev.loupe.engine.LoupeModel;
 import dev.loupe.engine.RunRequest;
 import dev.loupe.engine.RunResult;
+import dev.loupe.engine.format.ModelFormatException;
 import dev.loupe.engine.format.SafetensorsFile;
 import dev.loupe.engine.format.SafetensorsWriter;
+import dev.loupe.engine.format.TensorDType;
 import dev.loupe.engine.format.TensorData;
+import dev.loupe.engine.format.TensorInfo;
 import dev.loupe.engine.model.Unembedding;
 import dev.loupe.plugin.Progress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The tuned lens (Belrose et al., 2023): for each layer l an affine translator h -> h + h A_l + b_l, trained so
@@ -32,6 +42,10 @@ import java.util.Map;
  * weights are not trained.
  */
 final class TunedLens implements AutoCloseable {
+    /** The stored format's name and version, kept in the safetensors metadata (see {@link #toBytes}). */
+    static final String FORMAT = "loupe.tuned-lens";
+    static final String FORMAT_VERSION = "1";
+
     private final NDManager manager;
     private final NDArray a; // [layers, d, d]
     private final NDArray b; // [layers, 1, d]
@@ -134,19 +148,132 @@ final class TunedLens implements AutoCloseable {
         return resid.add(resid.matMul(al)).add(bl);
     }
 
-    void save(Path file) {
+    /**
+     * The translators as the bytes of a safetensors file: F32 {@code A} [layers, d, d] and {@code b} [layers, 1, d],
+     * with the format, its version and the training summary as metadata, so that a lens read back reports how it was
+     * trained.
+     */
+    byte[] toBytes(Training training) {
         Map<String, TensorData> t = new LinkedHashMap<>();
         t.put("A", TensorData.ofFloats(a.getShape().getShape(), a.toFloatArray()));
         t.put("b", TensorData.ofFloats(b.getShape().getShape(), b.toFloatArray()));
-        SafetensorsWriter.write(file, t, Map.of("format", "loupe.tuned-lens"));
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("version", FORMAT_VERSION);
+        meta.put("initial_kl", Double.toString(training.initialKl()));
+        meta.put("final_kl", Double.toString(training.finalKl()));
+        meta.put("steps", Integer.toString(training.steps()));
+        meta.put("tokens", Integer.toString(training.tokens()));
+        // The engine's writer and reader work on files; a scratch file keeps one validated format for both.
+        Path dir = scratchDir();
+        try {
+            Path file = dir.resolve("translators.safetensors");
+            SafetensorsWriter.write(file, t, meta);
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialise the tuned lens: " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(dir);
+        }
     }
 
-    static TunedLens load(LoupeModel model, Path file) {
-        try (SafetensorsFile f = SafetensorsFile.open(file)) {
-            NDManager m = model.manager().newSubManager();
-            NDArray a = m.create(f.data("A").order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(), new Shape(f.info("A").shape()));
-            NDArray b = m.create(f.data("b").order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(), new Shape(f.info("b").shape()));
-            return new TunedLens(m, a, b);
+    /** A lens read back by {@link #fromBytes}, with the summary of the training that made it. */
+    record Stored(TunedLens lens, Training training) {
+    }
+
+    /**
+     * Reads {@link #toBytes} output, checked against this model: anything else (not safetensors, another format, a
+     * lens for another width or depth) is a {@link LoupeException} that starts with {@code what} and says what is
+     * wrong, never a crash in the read-out.
+     */
+    static Stored fromBytes(LoupeModel model, byte[] bytes, String what) {
+        int layers = model.info().layers();
+        int d = model.info().dModel();
+        Path dir = scratchDir();
+        float[] av;
+        float[] bv;
+        Training training;
+        try {
+            Path file = dir.resolve("translators.safetensors");
+            Files.write(file, bytes);
+            try (SafetensorsFile f = SafetensorsFile.open(file)) {
+                Map<String, String> meta = f.metadata();
+                if (!FORMAT.equals(meta.get("format"))) {
+                    throw new LoupeException(what + " is not a tuned lens (format " + quoteOrNone(meta.get("format"))
+                            + ", expected \"" + FORMAT + "\")");
+                }
+                if (!FORMAT_VERSION.equals(meta.get("version"))) {
+                    throw new LoupeException(what + " has tuned-lens format version " + quoteOrNone(meta.get("version"))
+                            + "; this Loupe reads version " + FORMAT_VERSION);
+                }
+                if (!f.names().equals(Set.of("A", "b"))) {
+                    throw new LoupeException(what + " holds tensors " + new TreeSet<>(f.names()) + ", expected [A, b]");
+                }
+                av = floats(f, "A", new long[] {layers, d, d}, what, layers, d);
+                bv = floats(f, "b", new long[] {layers, 1, d}, what, layers, d);
+                training = new Training(number(meta, "initial_kl", what), number(meta, "final_kl", what),
+                        (int) number(meta, "steps", what), (int) number(meta, "tokens", what));
+            }
+        } catch (ModelFormatException e) {
+            // The reader names its scratch file; the user knows the artifact.
+            String msg = e.getMessage();
+            int at = msg.indexOf(": ");
+            throw new LoupeException(what + " is not a valid translator file (" + (at >= 0 ? msg.substring(at + 2) : msg)
+                    + ")", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the tuned lens: " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(dir);
+        }
+        NDManager m = model.manager().newSubManager();
+        NDArray a = m.create(av, new Shape(layers, d, d));
+        NDArray b = m.create(bv, new Shape(layers, 1, d));
+        return new Stored(new TunedLens(m, a, b), training);
+    }
+
+    private static float[] floats(SafetensorsFile f, String name, long[] expected, String what, int layers, int d) {
+        TensorInfo info = f.info(name);
+        if (info.dtype() != TensorDType.F32) {
+            throw new LoupeException(what + ": tensor " + name + " is " + info.dtype() + ", expected F32");
+        }
+        if (!Arrays.equals(info.shape(), expected)) {
+            throw new LoupeException(what + " does not fit this model: " + name + " has shape " + info.shapeString()
+                    + ", expected " + Arrays.toString(expected) + " (" + layers + " layers of width " + d + ")");
+        }
+        float[] out = new float[(int) info.elementCount()];
+        f.data(name).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        return out;
+    }
+
+    private static double number(Map<String, String> meta, String key, String what) {
+        String v = meta.get(key);
+        try {
+            return Double.parseDouble(v);
+        } catch (NullPointerException | NumberFormatException e) {
+            throw new LoupeException(what + ": metadata " + key + " is " + quoteOrNone(v) + ", not a number");
+        }
+    }
+
+    private static String quoteOrNone(String s) {
+        return s == null ? "missing" : "\"" + s + "\"";
+    }
+
+    private static Path scratchDir() {
+        try {
+            return Files.createTempDirectory("loupe-tuned-lens");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a scratch folder for the tuned lens: " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // A scratch file the OS still maps (Windows) stays in the temp folder; nothing depends on it.
         }
     }
 

@@ -1,33 +1,48 @@
 package dev.loupe.plugins.logitlens;
 
+import com.google.gson.JsonObject;
+import dev.loupe.engine.LoupeException;
 import dev.loupe.engine.LoupeModel;
 import dev.loupe.engine.ModelInfo;
 import dev.loupe.plugin.AnalysisContext;
 import dev.loupe.plugin.AnalysisPlugin;
+import dev.loupe.plugin.ArtifactStore;
 import dev.loupe.plugin.PluginApi;
 import dev.loupe.plugin.PluginInfo;
 import dev.loupe.plugin.Progress;
 import dev.loupe.plugin.params.ParamDef;
 import dev.loupe.plugin.params.ParamSpec;
 import dev.loupe.plugin.params.Params;
+import dev.loupe.plugin.result.ComparisonResult;
+import dev.loupe.plugin.result.MatrixResult;
 import dev.loupe.plugin.result.Result;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The tuned lens grid: trains per-layer affine translators (see {@link TunedLens}) on a text, then shows the same
- * layer x position grid as the logit lens through them. The training text is the one given, else the model
- * folder's corpus.txt (the sample models ship theirs), else the input itself. Trained translators are kept under
- * the Loupe home (tuned-lens/, keyed by model, text and settings), so re-opening the view does not retrain.
+ * The tuned lens beside the logit lens: trains per-layer affine translators (see {@link TunedLens}) on a text, then
+ * shows the logit lens grid and the same layer x position grid read through the translators, side by side, so that
+ * where they differ is seen at once. The training text is the one given, else the model folder's corpus.txt (the
+ * sample models ship theirs), else the input itself.
+ *
+ * <p>Trained translators are kept in the context's {@link ArtifactStore} (the session, in the app and in
+ * {@code analyze --session}) under a key derived from the model, the training tokens and the settings, so opening
+ * the view again, or the session on another machine, reproduces the grid without training.
  */
 public final class TunedLensPlugin implements AnalysisPlugin {
     static final String ID = "loupe.tuned-lens";
+    /** The stat a result read through stored translators carries (1), so a user can tell it was not trained now. */
+    static final String LOADED_STAT = "translators loaded from the session";
 
     private static final ParamSpec PARAMS = ParamSpec.of(
             new ParamDef.TextParam("trainText", "Training text",
@@ -37,12 +52,14 @@ public final class TunedLensPlugin implements AnalysisPlugin {
             new ParamDef.IntParam("maxTokens", "Training tokens", "at most this many tokens of the text", 4096, 16, 1_000_000),
             new ParamDef.ChoiceParam("colorBy", "Colour by", "probability of the top-1 token, or entropy",
                     "probability", List.of("probability", "entropy")),
-            new ParamDef.IntParam("topK", "Top k", "tokens listed on hover", 5, 1, 50));
+            new ParamDef.IntParam("topK", "Top k", "tokens listed on hover", 5, 1, 50),
+            new ParamDef.BoolParam("retrain", "Retrain",
+                    "train new translators even if the session has some for these settings (and replace them)", false));
 
     @Override
     public PluginInfo info() {
-        return new PluginInfo(ID, "Tuned lens", "1.0", PluginApi.VERSION,
-                "Per-layer affine translators trained to read each layer as the final layer would");
+        return new PluginInfo(ID, "Tuned lens", "1.1", PluginApi.VERSION,
+                "Per-layer affine translators trained to read each layer as the final layer would, beside the logit lens");
     }
 
     @Override
@@ -66,29 +83,57 @@ public final class TunedLensPlugin implements AnalysisPlugin {
         String text = trainingText(ctx, params.getString("trainText"));
         long[] ids = text == null ? ctx.tokens() : model.encode(text);
         int chunk = Math.min(64, model.info().contextLength());
-        int limit = Math.min(ids.length, params.getInt("maxTokens"));
-        long[] used = java.util.Arrays.copyOf(ids, limit);
+        long[] used = Arrays.copyOf(ids, Math.min(ids.length, params.getInt("maxTokens")));
         if (used.length < chunk) {
             chunk = used.length;
         }
-        List<long[]> chunks = TunedLens.chunks(used, chunk);
-        Path cacheFile = cacheFile(model, used, params);
+        String key = artifactKey(model, used, params);
+        Optional<byte[]> stored = params.getBool("retrain") ? Optional.empty() : stored(ctx.artifacts(), key);
         TunedLens lens;
-        TunedLens.Training training = null;
-        if (Files.isRegularFile(cacheFile)) {
-            lens = TunedLens.load(model, cacheFile);
+        TunedLens.Training training;
+        if (stored.isPresent()) {
+            TunedLens.Stored s;
+            try {
+                s = TunedLens.fromBytes(model, stored.get(), "artifact " + key);
+            } catch (LoupeException e) {
+                throw new LoupeException(e.getMessage() + "; set retrain to train new translators", e);
+            }
+            lens = s.lens();
+            training = s.training();
         } else {
             lens = TunedLens.identity(model);
-            training = lens.train(model, chunks, params.getInt("steps"), params.getDouble("lr"), progress);
-            Files.createDirectories(cacheFile.getParent());
-            lens.save(cacheFile);
+            try {
+                training = lens.train(model, TunedLens.chunks(used, chunk), params.getInt("steps"),
+                        params.getDouble("lr"), progress);
+                ctx.artifacts().put(key, lens.toBytes(training));
+            } catch (RuntimeException e) {
+                lens.close();
+                throw e;
+            }
         }
         try (lens) {
-            Map<String, Double> stats = training == null
-                    ? Map.of("training tokens", (double) used.length)
-                    : Map.of("training tokens", (double) training.tokens(), "KL before training (nats)",
-                            training.initialKl(), "KL after training (nats)", training.finalKl());
-            return LogitLensPlugin.lensGrid(ctx, params, progress, "Tuned lens", lens::translate, stats);
+            Map<String, Double> stats = new HashMap<>();
+            stats.put("training tokens", (double) training.tokens());
+            stats.put("KL before training (nats)", training.initialKl());
+            stats.put("KL after training (nats)", training.finalKl());
+            if (stored.isPresent()) {
+                stats.put(LOADED_STAT, 1.0);
+            }
+            // The logit lens is the tuned lens with identity translators: the same grid code, side by side.
+            MatrixResult logit = LogitLensPlugin.lensGrid(ctx, params, progress, "Logit lens", (layer, resid) -> resid,
+                    Map.of());
+            MatrixResult tuned = LogitLensPlugin.lensGrid(ctx, params, progress, "Tuned lens", lens::translate, stats);
+            String by = params.getString("colorBy").equals("entropy") ? "entropy" : "top-1 probability";
+            return new ComparisonResult("Logit lens and tuned lens (" + by + ")", List.of(logit, tuned));
+        }
+    }
+
+    /** The stored bytes; a store that finds them damaged says so, with how to get past it. */
+    private static Optional<byte[]> stored(ArtifactStore store, String key) {
+        try {
+            return store.get(key);
+        } catch (LoupeException e) {
+            throw new LoupeException(e.getMessage() + "; set retrain to train new translators", e);
         }
     }
 
@@ -103,26 +148,30 @@ public final class TunedLensPlugin implements AnalysisPlugin {
         return null;
     }
 
-    /** Where translators trained with these settings on this text for this model are kept. */
-    static Path cacheFile(LoupeModel model, long[] tokens, Params params) {
+    /**
+     * The store key of translators trained with these settings on these tokens for this model's shape (its card,
+     * less its path and device): anything that changes what training would produce changes the key. Which weights
+     * is the host's part: a session scopes artifacts by the model's content hash, so a session opened elsewhere, with
+     * the model in another folder, still finds its translators.
+     */
+    static String artifactKey(LoupeModel model, long[] tokens, Params params) {
+        MessageDigest sha;
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(model.dir().toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8));
-            sha.update(model.info().toJson().toString().getBytes(StandardCharsets.UTF_8));
-            for (long t : tokens) {
-                sha.update(Long.toString(t).getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) ',');
-            }
-            sha.update((params.getInt("steps") + "/" + params.getDouble("lr")).getBytes(StandardCharsets.UTF_8));
-            String key = HexFormat.of().formatHex(sha.digest()).substring(0, 24);
-            return loupeHome().resolve("tuned-lens").resolve(key + ".safetensors");
-        } catch (java.security.NoSuchAlgorithmException e) {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static Path loupeHome() {
-        String home = System.getProperty("loupe.home");
-        return home != null ? Path.of(home) : Path.of(System.getProperty("user.home"), ".loupe");
+        sha.update((TunedLens.FORMAT + "/" + TunedLens.FORMAT_VERSION + "\n").getBytes(StandardCharsets.UTF_8));
+        JsonObject card = model.info().toJson();
+        card.remove("path"); // where the weights are, and on which device they run, does not change the translators
+        card.remove("device");
+        sha.update((card + "\n").getBytes(StandardCharsets.UTF_8));
+        StringBuilder t = new StringBuilder();
+        for (long id : tokens) {
+            t.append(id).append(',');
+        }
+        sha.update(t.append('\n').toString().getBytes(StandardCharsets.UTF_8));
+        sha.update((params.getInt("steps") + "/" + params.getDouble("lr")).getBytes(StandardCharsets.UTF_8));
+        return "translators/" + HexFormat.of().formatHex(sha.digest()).substring(0, 32);
     }
 }

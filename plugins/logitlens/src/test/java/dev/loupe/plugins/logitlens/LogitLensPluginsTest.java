@@ -1,10 +1,12 @@
 package dev.loupe.plugins.logitlens;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import dev.loupe.engine.LoupeException;
 import dev.loupe.engine.LoupeModel;
 import dev.loupe.engine.RunRequest;
 import dev.loupe.engine.RunResult;
@@ -12,8 +14,10 @@ import dev.loupe.engine.testing.TestCheckpoints;
 import dev.loupe.engine.testing.TestCheckpoints.Spec;
 import dev.loupe.plugin.AnalysisContext;
 import dev.loupe.plugin.AnalysisPlugin;
+import dev.loupe.plugin.ArtifactStore;
 import dev.loupe.plugin.Progress;
 import dev.loupe.plugin.params.Params;
+import dev.loupe.plugin.result.ComparisonResult;
 import dev.loupe.plugin.result.MatrixResult;
 import dev.loupe.plugin.result.Result;
 import dev.loupe.plugin.result.SeriesResult;
@@ -43,6 +47,11 @@ class LogitLensPluginsTest {
 
     /** Runs a plugin the way the host does: one forward pass with its captures, a scratch scope. */
     private static Result analyze(LoupeModel model, AnalysisPlugin plugin, Map<String, String> params) throws Exception {
+        return analyze(model, plugin, params, ArtifactStore.none(), Progress.none());
+    }
+
+    private static Result analyze(LoupeModel model, AnalysisPlugin plugin, Map<String, String> params,
+            ArtifactStore artifacts, Progress progress) throws Exception {
         Params p = plugin.params().parse(params);
         try (RunResult run = model.run(RunRequest.of(TOKENS).capture(plugin.captures(model.info(), p)));
                 NDManager scratch = model.manager().newSubManager()) {
@@ -76,8 +85,13 @@ class LogitLensPluginsTest {
                 public NDManager manager() {
                     return scratch;
                 }
+
+                @Override
+                public ArtifactStore artifacts() {
+                    return artifacts;
+                }
             };
-            return plugin.analyze(ctx, p, Progress.none());
+            return plugin.analyze(ctx, p, progress);
         }
     }
 
@@ -194,31 +208,204 @@ class LogitLensPluginsTest {
         }
     }
 
+    /** Tasks begun, in order: tells a run that trained ("Training the tuned lens") from one that did not. */
+    private static final class RecordingProgress implements Progress {
+        final List<String> tasks = new java.util.ArrayList<>();
+
+        @Override
+        public void begin(String task, long totalWork) {
+            tasks.add(task);
+        }
+
+        @Override
+        public void worked(long units) {
+        }
+
+        @Override
+        public void message(String text) {
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+
+        boolean trained() {
+            return tasks.contains("Training the tuned lens");
+        }
+    }
+
+    /** An in-memory store that remembers which keys were put. */
+    private static final class CountingStore implements ArtifactStore {
+        final ArtifactStore inner = ArtifactStore.inMemory();
+        final List<String> puts = new java.util.ArrayList<>();
+        final Map<String, byte[]> last = new java.util.HashMap<>();
+
+        @Override
+        public java.util.Optional<byte[]> get(String key) {
+            return inner.get(key);
+        }
+
+        @Override
+        public void put(String key, byte[] data) {
+            puts.add(key);
+            last.put(key, data.clone());
+            inner.put(key, data);
+        }
+    }
+
+    /** Hands out the same bytes for every key, as a session holding something unexpected would. */
+    private static ArtifactStore holding(byte[] bytes) {
+        return new ArtifactStore() {
+            @Override
+            public java.util.Optional<byte[]> get(String key) {
+                return java.util.Optional.of(bytes.clone());
+            }
+
+            @Override
+            public void put(String key, byte[] data) {
+                throw new AssertionError("a failed load must not store anything");
+            }
+        };
+    }
+
+    private static String randomText(int vocab, int words) {
+        StringBuilder text = new StringBuilder();
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < words; i++) {
+            text.append('w').append(random.nextInt(vocab)).append(' ');
+        }
+        return text.toString();
+    }
+
+    private static void assertSameGrid(MatrixResult expected, MatrixResult actual, String what) {
+        assertEquals(expected.rows(), actual.rows(), what);
+        assertEquals(expected.cols(), actual.cols(), what);
+        for (int i = 0; i < expected.values().length; i++) {
+            assertEquals(Float.floatToIntBits(expected.values()[i]), Float.floatToIntBits(actual.values()[i]),
+                    what + ": cell " + i + " bit for bit");
+        }
+        assertEquals(expected.cellText(), actual.cellText(), what);
+        assertEquals(expected.cellDetails(), actual.cellDetails(), what);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
-    void theTunedLensLearnsToReadEarlyLayersAndIsCached(String name, Spec spec) throws Exception {
-        System.setProperty("loupe.home", tmp.resolve("home-" + name).toString());
+    void theTunedLensLearnsToReadEarlyLayersAndShowsItBesideTheLogitLens(String name, Spec spec) throws Exception {
         try (LoupeModel model = open(name, spec)) {
-            StringBuilder text = new StringBuilder();
-            java.util.Random random = new java.util.Random(3);
-            for (int i = 0; i < 256; i++) {
-                text.append('w').append(random.nextInt(spec.vocab())).append(' ');
-            }
-            Map<String, String> params = Map.of("trainText", text.toString(), "steps", "100", "lr", "0.01");
-            MatrixResult tuned = (MatrixResult) analyze(model, new TunedLensPlugin(), params);
+            Map<String, String> params = Map.of("trainText", randomText(spec.vocab(), 256), "steps", "100", "lr", "0.01");
+            CountingStore store = new CountingStore();
+            RecordingProgress progress = new RecordingProgress();
+            ComparisonResult both = (ComparisonResult) analyze(model, new TunedLensPlugin(), params, store, progress);
+            assertTrue(progress.trained(), "the first view trains: " + progress.tasks);
+            assertEquals(2, both.panels().size());
+            MatrixResult logitPanel = both.panels().get(0);
+            MatrixResult tuned = both.panels().get(1);
+            assertTrue(logitPanel.title().startsWith("Logit lens") && tuned.title().startsWith("Tuned lens"),
+                    logitPanel.title() + " / " + tuned.title());
+            assertSameGrid((MatrixResult) analyze(model, new LogitLensPlugin(), Map.of()), logitPanel,
+                    "the left panel is the logit lens");
+
             double before = tuned.stats().get("KL before training (nats)");
             double after = tuned.stats().get("KL after training (nats)");
             assertTrue(after < 0.8 * before, "training lowers KL(final || lens): " + before + " -> " + after);
-            MatrixResult logit = (MatrixResult) analyze(model, new LogitLensPlugin(), Map.of());
+            assertFalse(tuned.stats().containsKey(TunedLensPlugin.LOADED_STAT));
             int last = tuned.rows() - 1;
             for (int p = 0; p < TOKENS.length; p++) {
-                assertEquals(logit.get(last, p), tuned.get(last, p), 1e-6, "the final layer needs no translator");
+                assertEquals(logitPanel.get(last, p), tuned.get(last, p), 1e-6, "the final layer needs no translator");
             }
-            MatrixResult again = (MatrixResult) analyze(model, new TunedLensPlugin(), params);
-            assertTrue(!again.stats().containsKey("KL after training (nats)"), "the second view loads the saved lens");
-            assertEquals(java.util.Arrays.toString(tuned.values()), java.util.Arrays.toString(again.values()));
-        } finally {
-            System.clearProperty("loupe.home");
+            assertEquals(1, store.puts.size(), "the trained translators are kept: " + store.puts);
+            assertTrue(store.puts.get(0).startsWith("translators/"), store.puts.get(0));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void aSecondViewWithTheSameStoreLoadsTheTranslatorsInsteadOfTraining(String name, Spec spec) throws Exception {
+        try (LoupeModel model = open(name, spec)) {
+            Map<String, String> params = Map.of("trainText", randomText(spec.vocab(), 128), "steps", "20", "lr", "0.01");
+            CountingStore store = new CountingStore();
+            ComparisonResult first = (ComparisonResult) analyze(model, new TunedLensPlugin(), params, store, Progress.none());
+
+            RecordingProgress progress = new RecordingProgress();
+            ComparisonResult again = (ComparisonResult) analyze(model, new TunedLensPlugin(), params, store, progress);
+            assertFalse(progress.trained(), "loaded, not trained: " + progress.tasks);
+            assertEquals(1, store.puts.size(), "nothing new stored");
+            MatrixResult tuned = again.panels().get(1);
+            assertEquals(1.0, tuned.stats().get(TunedLensPlugin.LOADED_STAT));
+            for (int i = 0; i < 2; i++) {
+                assertSameGrid(first.panels().get(i), again.panels().get(i), "panel " + i);
+            }
+            for (String stat : List.of("KL before training (nats)", "KL after training (nats)", "training tokens")) {
+                assertEquals(first.panels().get(1).stats().get(stat), tuned.stats().get(stat), stat + " comes back with the lens");
+            }
+
+            // Other settings are other translators; retrain replaces the stored ones.
+            RecordingProgress other = new RecordingProgress();
+            Map<String, String> moreSteps = new java.util.HashMap<>(params);
+            moreSteps.put("steps", "21");
+            analyze(model, new TunedLensPlugin(), moreSteps, store, other);
+            assertTrue(other.trained(), "new settings train");
+            assertEquals(2, java.util.Set.copyOf(store.puts).size());
+            RecordingProgress retrain = new RecordingProgress();
+            Map<String, String> forced = new java.util.HashMap<>(params);
+            forced.put("retrain", "true");
+            ComparisonResult retrained = (ComparisonResult) analyze(model, new TunedLensPlugin(), forced, store, retrain);
+            assertTrue(retrain.trained(), "retrain trains");
+            assertFalse(retrained.panels().get(1).stats().containsKey(TunedLensPlugin.LOADED_STAT));
+            assertEquals(store.puts.get(0), store.puts.get(store.puts.size() - 1), "and replaces the same key");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void storedBytesThatAreNotTranslatorsForThisModelAreRefusedByName(String name, Spec spec) throws Exception {
+        Map<String, String> params = Map.of("trainText", randomText(spec.vocab(), 64), "steps", "1");
+        byte[] otherModels;
+        try (LoupeModel wider = open(name + "-wider", spec.withLayers(spec.layers() + 1))) {
+            CountingStore store = new CountingStore();
+            analyze(wider, new TunedLensPlugin(), params, store, Progress.none());
+            otherModels = store.last.get(store.puts.get(0));
+        }
+        try (LoupeModel model = open(name, spec)) {
+            LoupeException shape = assertThrows(LoupeException.class,
+                    () -> analyze(model, new TunedLensPlugin(), params, holding(otherModels), Progress.none()));
+            assertTrue(shape.getMessage().startsWith("artifact translators/"), shape.getMessage());
+            assertTrue(shape.getMessage().contains("does not fit this model: A has shape [" + (spec.layers() + 1) + ", "),
+                    shape.getMessage());
+            assertTrue(shape.getMessage().contains("set retrain"), shape.getMessage());
+
+            byte[] garbage = "definitely not a safetensors file".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            LoupeException junk = assertThrows(LoupeException.class,
+                    () -> analyze(model, new TunedLensPlugin(), params, holding(garbage), Progress.none()));
+            assertTrue(junk.getMessage().startsWith("artifact translators/")
+                    && junk.getMessage().contains("is not a valid translator file"), junk.getMessage());
+            assertFalse(junk.getMessage().contains("loupe-tuned-lens"), "no scratch paths: " + junk.getMessage());
+            assertFalse(junk.getMessage().contains("\n"), "one line");
+
+            byte[] empty = new byte[0];
+            LoupeException none = assertThrows(LoupeException.class,
+                    () -> analyze(model, new TunedLensPlugin(), params, holding(empty), Progress.none()));
+            assertTrue(none.getMessage().contains("is not a valid translator file"), none.getMessage());
+
+            // A store that reports damage (a session whose checksum fails) stops the view; the message says how on.
+            ArtifactStore damaged = new ArtifactStore() {
+                @Override
+                public java.util.Optional<byte[]> get(String key) {
+                    throw new LoupeException("s.db: artifact " + key + " is damaged");
+                }
+
+                @Override
+                public void put(String key, byte[] data) {
+                }
+            };
+            LoupeException d = assertThrows(LoupeException.class,
+                    () -> analyze(model, new TunedLensPlugin(), params, damaged, Progress.none()));
+            assertTrue(d.getMessage().contains("is damaged; set retrain"), d.getMessage());
+            Map<String, String> retrain = new java.util.HashMap<>(params);
+            retrain.put("retrain", "true");
+            assertTrue(analyze(model, new TunedLensPlugin(), retrain, damaged, Progress.none()) instanceof ComparisonResult,
+                    "retrain does not read the damaged entry");
         }
     }
 
