@@ -210,6 +210,11 @@ public final class LoupeModel implements AutoCloseable {
         return requireTokenizer().encode(text);
     }
 
+    /** {@code text}'s tokens without the special tokens added around a whole input: see ModelTokenizer#encodePiece. */
+    public long[] encodePiece(String text) {
+        return requireTokenizer().encodePiece(text);
+    }
+
     /** The tokenizer's token strings for text, aligned with {@link #encode}. */
     public String[] tokenStrings(String text) {
         return requireTokenizer().tokens(text);

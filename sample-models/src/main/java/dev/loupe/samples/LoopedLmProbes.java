@@ -11,8 +11,8 @@ import java.util.List;
  * report and the tests that recompute the card run exactly the same code on exactly the shipped files.
  *
  * <p>Questions come from {@link LoopedLmTask#balanced}: hop counts cycle 1..{@link LoopedLmTask#MAX_HOPS}. Each is
- * run as {@code [<|endoftext|>] + encode(prompt)} with the checkpoint's own tokenizer.json; the prompt ends with
- * the start symbol ("... | 3 a"), and the answer is the token that should come next.
+ * run as {@code encode(prompt)} with the checkpoint's own tokenizer.json, which puts {@code <|endoftext|>} first;
+ * the prompt ends with the start symbol ("... | 3 a"), and the answer is the token that should come next.
  */
 public final class LoopedLmProbes {
 
@@ -55,7 +55,7 @@ public final class LoopedLmProbes {
                             best = v;
                         }
                     }
-                    long answer = single(model.encode(chunk.get(b).answer()));
+                    long answer = single(model.encodePiece(chunk.get(b).answer()));
                     int k = chunk.get(b).hops();
                     total[k]++;
                     total[0]++;
@@ -93,7 +93,7 @@ public final class LoopedLmProbes {
                     NDArray resid = r.cache().get("blocks." + l + ".hook_resid_post").get(":, " + last + ", :");
                     long[] best = model.unembedding().apply(resid).argMax(-1).toLongArray();
                     for (int b = 0; b < chunk.size(); b++) {
-                        if (best[b] == single(model.encode(chunk.get(b).answer()))) {
+                        if (best[b] == single(model.encodePiece(chunk.get(b).answer()))) {
                             correct[l][0]++;
                             correct[l][chunk.get(b).hops()]++;
                         }
@@ -202,15 +202,15 @@ public final class LoopedLmProbes {
         return out;
     }
 
-    /** [BOS, encode(prompt)] per question; all prompts have the same length, so they form one batch. */
+    /** encode(prompt) per question, which starts with the tokenizer's BOS; all the same length: one batch. */
     static long[][] prompts(LoupeModel model, List<LoopedLmTask.Example> examples) {
         long[][] out = new long[examples.size()][];
         for (int i = 0; i < out.length; i++) {
-            long[] ids = model.encode(examples.get(i).prompt());
-            long[] row = new long[ids.length + 1];
-            row[0] = WordLevelTokenizer.END_OF_TEXT_ID;
-            System.arraycopy(ids, 0, row, 1, ids.length);
-            out[i] = row;
+            out[i] = model.encode(examples.get(i).prompt());
+            if (out[i][0] != WordLevelTokenizer.END_OF_TEXT_ID) {
+                throw new IllegalStateException(model.dir() + ": tokenizer.json does not start inputs with "
+                        + WordLevelTokenizer.END_OF_TEXT + " as the model was trained");
+            }
         }
         return out;
     }

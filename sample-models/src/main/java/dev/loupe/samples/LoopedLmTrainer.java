@@ -72,9 +72,9 @@ public final class LoopedLmTrainer {
             System.setProperty("ai.djl.offline", "true"); // natives come from the class path; never download
         }
         if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            // One intra-op thread when run on its own: without OMP_WAIT_POLICY=PASSIVE (which ./loupe sets for
-            // "loupe train-samples", where PyTorch's default of one thread per core is used: 8.3 against 6.2 steps/s
-            // on 2 idle cores), OpenMP's spin-waiting makes two threads ~30x slower once anything else runs.
+            // One intra-op thread, as "loupe train-samples" runs it (the committed weights were trained so; see
+            // SampleTraining.Sample), and because without OMP_WAIT_POLICY=PASSIVE OpenMP's spin-waiting makes two
+            // threads ~30x slower once anything else runs on the machine.
             System.setProperty("ai.djl.pytorch.num_threads", "1");
         }
         Path folder = Path.of("sample-models/looped-lm");
@@ -306,7 +306,10 @@ public final class LoopedLmTrainer {
         Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
     }
 
-    /** Checks that DJL's Hugging Face tokenizer (the engine's) encodes questions to exactly the trainer's ids. */
+    /**
+     * Checks that DJL's Hugging Face tokenizer (the engine's) encodes questions to exactly the trainer's ids, with
+     * the BOS every training row starts with in front.
+     */
     private void checkTokenizerJson(Path file, WordLevelTokenizer tokenizer) throws IOException {
         try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(file)) {
             List<String> sample = new ArrayList<>();
@@ -317,9 +320,9 @@ public final class LoopedLmTrainer {
             }
             for (String text : sample) {
                 long[] ids = hf.encode(text).getIds();
-                int[] expected = tokenizer.encode(text);
+                int[] expected = TinyLmProbes.withBos(tokenizer.encode(text)); // the post-processor's BOS first
                 long questions = text.chars().filter(c -> c == '|').count();
-                long length = 3L * LoopedLmTask.SYMBOLS.size() + 4 * questions;
+                long length = 1 + 3L * LoopedLmTask.SYMBOLS.size() + 4 * questions;
                 if (!Arrays.equals(ids, Arrays.stream(expected).asLongStream().toArray()) || expected.length != length
                         || Arrays.stream(expected).anyMatch(id -> id == WordLevelTokenizer.UNKNOWN_ID)) {
                     throw new IllegalStateException("tokenizer.json disagrees with the trainer on \"" + text

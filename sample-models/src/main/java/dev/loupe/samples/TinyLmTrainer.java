@@ -44,6 +44,8 @@ public final class TinyLmTrainer {
     static final int D_MODEL = 128;
     static final int HEADS = 4;
     static final int CONTEXT = 128;
+    /** How much of the training stream corpus.txt holds: the tuned lens's default 4,096 tokens and some to spare. */
+    static final int CORPUS_TOKENS = 6000;
 
     /** Training knobs; the defaults are the shipped model's. */
     record Settings(int steps, int batch, float learningRate, int warmupSteps, float weightDecay, int probeEvery) {
@@ -110,6 +112,7 @@ public final class TinyLmTrainer {
         Path tokenizerJson = folder.resolve("tokenizer.json");
         tokenizer.writeHuggingFaceJson(tokenizerJson);
         checkTokenizerJson(tokenizerJson, tokenizer);
+        writeCorpus(folder.resolve("corpus.txt"), tokenizer);
 
         TrainableGpt2.Config config = TrainableGpt2.Config.gpt2(tokenizer.size(), CONTEXT, D_MODEL, LAYERS, HEADS);
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -132,7 +135,7 @@ public final class TinyLmTrainer {
             model.save(folder, metadata);
             writeMetrics(folder.resolve("metrics.json"), metrics);
         }
-        out.printf(Locale.ROOT, "saved %s (config.json, model.safetensors, tokenizer.json, metrics.json); "
+        out.printf(Locale.ROOT, "saved %s (config.json, model.safetensors, tokenizer.json, corpus.txt, metrics.json); "
                 + "wall time %s%n", folder, ConsoleProgressBar.clock((System.nanoTime() - start) / 1e9));
     }
 
@@ -189,6 +192,22 @@ public final class TinyLmTrainer {
         params.forEach((name, p) -> sb.append(String.format(Locale.ROOT, "%s max|w| %.3g; ", name,
                 p.abs().max().getFloat())));
         return sb.toString();
+    }
+
+    /**
+     * corpus.txt: the first documents of the training stream, one per line, each ending in {@code <|endoftext|>}
+     * as in the training rows; at least {@value #CORPUS_TOKENS} tokens. Text to fit a tuned lens on by default.
+     */
+    static void writeCorpus(Path file, WordLevelTokenizer tokenizer) throws IOException {
+        TinyLmCorpus corpus = new TinyLmCorpus(CORPUS_SEED);
+        StringBuilder sb = new StringBuilder();
+        int tokens = 0;
+        while (tokens < CORPUS_TOKENS) {
+            String doc = corpus.next().text();
+            tokens += tokenizer.encode(doc).length + 1;
+            sb.append(doc).append(' ').append(WordLevelTokenizer.END_OF_TEXT).append('\n');
+        }
+        Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
     }
 
     /** Linear warm-up, then cosine decay to a tenth of the peak. */
@@ -426,14 +445,14 @@ public final class TinyLmTrainer {
             texts.add("When Mary and John went to the store, John gave a drink to");
             for (String text : texts) {
                 Encoding enc = hf.encode(text);
-                int[] expected = tokenizer.encode(text);
+                int[] expected = TinyLmProbes.withBos(tokenizer.encode(text)); // the post-processor's BOS first
                 long[] ids = enc.getIds();
                 if (!Arrays.equals(ids, toLongs(expected))) {
                     throw new IllegalStateException("tokenizer.json disagrees with the trainer on \"" + text
                             + "\": " + Arrays.toString(ids) + " vs " + Arrays.toString(expected));
                 }
-                String decoded = hf.decode(ids);
-                if (!decoded.equals(tokenizer.decode(expected))) {
+                String decoded = hf.decode(ids, true); // without the BOS
+                if (!decoded.equals(tokenizer.decode(tokenizer.encode(text)))) {
                     throw new IllegalStateException("tokenizer.json decodes \"" + text + "\" as \"" + decoded + "\"");
                 }
             }

@@ -96,7 +96,12 @@ public final class WordLevelTokenizer {
         return sb.toString();
     }
 
-    /** Writes tokenizer.json in the Hugging Face tokenizers format. */
+    /**
+     * Writes tokenizer.json in the Hugging Face tokenizers format. Its post-processor puts {@code <|endoftext|>} in
+     * front of every input, as every training row starts with it: a prompt typed into Loupe then reads as the
+     * model was trained to read (the way Llama's tokenizer adds its BOS). Encoding without special tokens gives
+     * the words alone.
+     */
     public void writeHuggingFaceJson(Path file) throws IOException {
         JsonObject root = new JsonObject();
         root.addProperty("version", "1.0");
@@ -110,7 +115,7 @@ public final class WordLevelTokenizer {
         JsonObject pre = new JsonObject();
         pre.addProperty("type", "Whitespace");
         root.add("pre_tokenizer", pre);
-        root.add("post_processor", JsonNull.INSTANCE);
+        root.add("post_processor", prependEndOfText());
         // With no decoder the library joins tokens with single spaces, which is right for a word-level model.
         root.add("decoder", JsonNull.INSTANCE);
         JsonObject model = new JsonObject();
@@ -125,6 +130,40 @@ public final class WordLevelTokenizer {
         String json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create()
                 .toJson(root);
         Files.writeString(file, json + "\n", StandardCharsets.UTF_8);
+    }
+
+    /** TemplateProcessing: single = [<|endoftext|>, A]; pair = [<|endoftext|>, A, B]. */
+    private static JsonObject prependEndOfText() {
+        JsonObject post = new JsonObject();
+        post.addProperty("type", "TemplateProcessing");
+        JsonArray single = new JsonArray();
+        single.add(templatePiece("SpecialToken", END_OF_TEXT, 0));
+        single.add(templatePiece("Sequence", "A", 0));
+        JsonArray pair = single.deepCopy();
+        pair.add(templatePiece("Sequence", "B", 1));
+        post.add("single", single);
+        post.add("pair", pair);
+        JsonObject special = new JsonObject();
+        JsonObject eot = new JsonObject();
+        eot.addProperty("id", END_OF_TEXT);
+        JsonArray ids = new JsonArray();
+        ids.add(END_OF_TEXT_ID);
+        eot.add("ids", ids);
+        JsonArray tokens = new JsonArray();
+        tokens.add(END_OF_TEXT);
+        eot.add("tokens", tokens);
+        special.add(END_OF_TEXT, eot);
+        post.add("special_tokens", special);
+        return post;
+    }
+
+    private static JsonObject templatePiece(String kind, String id, int typeId) {
+        JsonObject inner = new JsonObject();
+        inner.addProperty("id", id);
+        inner.addProperty("type_id", typeId);
+        JsonObject piece = new JsonObject();
+        piece.add(kind, inner);
+        return piece;
     }
 
     private static JsonObject addedToken(int id, String content) {

@@ -41,6 +41,9 @@ class SampleTrainingTest {
             assertEquals(3, metrics.get("training_steps").getAsInt(), sample.folderName());
             try (LoupeModel model = LoupeModel.open(folder)) {
                 assertTrue(model.info().layers() >= 4, sample + ": " + model.info().layers() + " layers");
+                assertEquals(WordLevelTokenizer.END_OF_TEXT_ID, model.encode("a")[0], "inputs start with BOS");
+                long corpusTokens = model.encode(Files.readString(folder.resolve("corpus.txt"))).length;
+                assertTrue(corpusTokens > 4096, sample + ": a corpus for the tuned lens, " + corpusTokens + " tokens");
             }
         }
         assertEquals("gpt2", JsonParser.parseString(Files.readString(stale)).getAsJsonObject().get("model_type")

@@ -38,17 +38,16 @@ class WordLevelTokenizerTest {
         try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(file)) {
             String prompt = "When Mary and John went to the store, John gave a drink to";
             long[] ids = hf.encode(prompt).getIds();
-            // No post-processor: nothing is added around the words, and every word is known.
-            assertArrayEquals(TinyLmTrainer.toLongs(TOKENIZER.encode(prompt)), ids);
-            assertEquals(13 + 1, ids.length);
-            assertEquals("When Mary and John went to the store , John gave a drink to", hf.decode(ids));
+            // The post-processor puts <|endoftext|> first, as in every training row; the words follow, all known.
+            assertArrayEquals(TinyLmTrainer.toLongs(TinyLmProbes.withBos(TOKENIZER.encode(prompt))), ids);
+            assertEquals(1 + 13 + 1, ids.length);
+            assertEquals("<|endoftext|> When Mary and John went to the store , John gave a drink to", hf.decode(ids));
+            assertEquals("When Mary and John went to the store , John gave a drink to", hf.decode(ids, true));
+            assertArrayEquals(TinyLmTrainer.toLongs(TOKENIZER.encode(prompt)), hf.encode(prompt, false, false).getIds(),
+                    "without special tokens: the words alone");
 
-            long[] withBos = hf.encode("<|endoftext|> The capital of France is").getIds();
-            assertEquals(WordLevelTokenizer.END_OF_TEXT_ID, withBos[0]);
-            assertEquals(TOKENIZER.id("France"), withBos[4]);
-
-            assertArrayEquals(new long[] {TOKENIZER.id("Mary"), WordLevelTokenizer.UNKNOWN_ID},
-                    hf.encode("Mary Zaphod").getIds());
+            assertArrayEquals(new long[] {WordLevelTokenizer.END_OF_TEXT_ID, TOKENIZER.id("Mary"),
+                    WordLevelTokenizer.UNKNOWN_ID}, hf.encode("Mary Zaphod").getIds());
         }
     }
 

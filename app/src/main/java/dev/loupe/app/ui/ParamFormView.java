@@ -1,6 +1,7 @@
 package dev.loupe.app.ui;
 
 import dev.loupe.plugin.params.ParamDef;
+import java.math.BigDecimal;
 import javafx.beans.value.ChangeListener;
 import javafx.collections.ListChangeListener;
 import javafx.scene.control.CheckBox;
@@ -17,6 +18,7 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.util.Duration;
+import javafx.util.StringConverter;
 
 /**
  * A form built from a plugin's parameter definitions: spinners with the declared ranges, choice boxes, check boxes,
@@ -71,9 +73,25 @@ final class ParamFormView extends GridPane {
         if (d instanceof ParamDef.DoubleParam p) {
             double range = p.max() - p.min();
             double step = range >= 10 ? 0.1 : range / 100;
-            Spinner<Double> s = new Spinner<>(new SpinnerValueFactory.DoubleSpinnerValueFactory(p.min(), p.max(),
-                    ((Number) f.valueProperty().get()).doubleValue(), step));
-            return bindSpinner(s, f);
+            SpinnerValueFactory.DoubleSpinnerValueFactory factory = new SpinnerValueFactory.DoubleSpinnerValueFactory(
+                    p.min(), p.max(), ((Number) f.valueProperty().get()).doubleValue(), step);
+            // The factory's own converter rounds to two decimals: a learning rate of 0.001 would show, and run, as 0.
+            factory.setConverter(new StringConverter<>() {
+                @Override
+                public String toString(Double v) {
+                    return v == null ? "" : formatDouble(v);
+                }
+
+                @Override
+                public Double fromString(String text) {
+                    try {
+                        return Double.valueOf(text.strip());
+                    } catch (NumberFormatException e) {
+                        return factory.getValue(); // the field shows its error; the spinner keeps its value
+                    }
+                }
+            });
+            return bindSpinner(new Spinner<>(factory), f);
         }
         if (d instanceof ParamDef.BoolParam) {
             CheckBox c = new CheckBox();
@@ -106,12 +124,20 @@ final class ParamFormView extends GridPane {
         return t;
     }
 
+    /** A double as a person would type it: 0.001, 2.5, 1e-06 (no rounding, no trailing zeros). */
+    static String formatDouble(double v) {
+        if (v != 0 && (Math.abs(v) < 1e-4 || Math.abs(v) >= 1e7) || !Double.isFinite(v)) {
+            return Double.toString(v).replace("E", "e");
+        }
+        return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
     /** Typed text is committed as it is typed, so Run always uses what the field shows. */
     private static <T> Spinner<T> bindSpinner(Spinner<T> s, ParamField f) {
         s.setEditable(true);
         s.valueProperty().addListener((obs, o, v) -> f.valueProperty().set(v));
         s.getEditor().textProperty().addListener((obs, o, text) -> {
-            if (!text.isBlank() && !text.equals(String.valueOf(s.getValue()))) {
+            if (!text.isBlank() && !text.equals(s.getValueFactory().getConverter().toString(s.getValue()))) {
                 f.setText(text);
                 Object v = f.valueProperty().get();
                 if (f.errorProperty().get().isEmpty() && !v.equals(s.getValue())) {

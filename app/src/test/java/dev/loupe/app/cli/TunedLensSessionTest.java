@@ -114,7 +114,7 @@ class TunedLensSessionTest {
         analyze(session, "first").assertOk();
         Path copy = Files.createDirectories(tmp.resolve("moved").resolve("tiny-lm"));
         Path changed = Files.createDirectories(tmp.resolve("changed").resolve("tiny-lm"));
-        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json")) {
+        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json", "corpus.txt")) {
             Files.copy(TINY_LM.resolve(f), copy.resolve(f));
             Files.copy(TINY_LM.resolve(f), changed.resolve(f));
         }

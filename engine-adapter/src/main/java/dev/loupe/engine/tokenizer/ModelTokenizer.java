@@ -38,6 +38,14 @@ public final class ModelTokenizer implements AutoCloseable {
         return tokenizer.encode(text).getIds();
     }
 
+    /**
+     * The tokens of {@code text} alone, without the special tokens the post-processor adds around a whole input
+     * (BOS, [CLS] ... [SEP]): how a word typed as a target or a steering term reads inside a prompt.
+     */
+    public long[] encodePiece(String text) {
+        return tokenizer.encode(text, false, false).getIds();
+    }
+
     /** The token strings the tokenizer produced for {@code text}, aligned with {@link #encode}. */
     public String[] tokens(String text) {
         Encoding e = tokenizer.encode(text);

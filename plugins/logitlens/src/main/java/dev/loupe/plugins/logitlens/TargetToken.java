@@ -23,7 +23,7 @@ final class TargetToken {
                 throw new IllegalArgumentException(param + ": \"" + typed + "\" is not a token id like #1234");
             }
         }
-        long[] ids = model.encode(t);
+        long[] ids = model.encodePiece(t); // not model.encode: a BOS-adding tokenizer would make every word two
         if (ids.length != 1) {
             throw new IllegalArgumentException(param + ": \"" + typed + "\" is " + ids.length
                     + " tokens for this tokenizer; give a single token (or #id)");
