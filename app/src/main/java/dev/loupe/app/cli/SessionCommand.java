@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import dev.loupe.app.session.InputRecord;
 import dev.loupe.app.session.SessionMeta;
 import dev.loupe.app.session.SessionStore;
+import dev.loupe.app.session.StoredArtifact;
 import dev.loupe.app.session.StoredModel;
 import dev.loupe.app.session.StoredRun;
 import dev.loupe.engine.LoupeException;
@@ -169,7 +170,24 @@ public final class SessionCommand implements Command {
             runs.add(s);
         }
         o.add("runs", runs);
+        JsonArray artifacts = new JsonArray();
+        store.artifacts().forEach(a -> artifacts.add(artifactJson(a)));
+        o.add("artifacts", artifacts);
         o.addProperty("workspace_saved", store.workspace().isPresent());
+        return o;
+    }
+
+    /** What a plugin keeps in the session (trained translators...): listed, not decoded. */
+    private static JsonObject artifactJson(StoredArtifact a) {
+        JsonObject o = new JsonObject();
+        o.addProperty("plugin", a.pluginId());
+        o.addProperty("key", a.key());
+        o.addProperty("bytes", a.size());
+        o.addProperty("sha256", a.sha256());
+        o.addProperty("created", a.createdAt().toString());
+        if (a.runId() != null) {
+            o.addProperty("made_by_run", a.runId());
+        }
         return o;
     }
 
@@ -186,6 +204,12 @@ public final class SessionCommand implements Command {
         }
         if (run.inputId() != null) {
             store.input(run.inputId()).ifPresent(in -> o.add("input", inputJson(in)));
+        }
+        JsonArray made = new JsonArray();
+        store.artifacts().stream().filter(a -> a.runId() != null && a.runId() == runId)
+                .forEach(a -> made.add(artifactJson(a)));
+        if (!made.isEmpty()) {
+            o.add("artifacts", made);
         }
         if (run.hasResult()) {
             JsonObject summary;

@@ -99,6 +99,12 @@ class TunedLensSessionTest {
             assertTrue(artifacts.get(0).size() > 4 * (128 * 128 + 128) * 4, "size " + artifacts.get(0).size());
             s.exportTo(tmp.resolve("lens.loupe"));
         }
+        // "session show" lists it, for the session and for the run that made it.
+        String shown = CliRun.of("session", "show", session.toString()).assertOk().out();
+        assertTrue(shown.contains("\"plugin\": \"loupe.tuned-lens\"") && shown.contains("\"made_by_run\": 1"), shown);
+        assertTrue(CliRun.of("session", "show", session.toString(), "1").assertOk().out().contains("translators/"));
+        assertFalse(CliRun.of("session", "show", session.toString(), "2").assertOk().out().contains("translators/"),
+                "run 2 loaded the translators; it did not make them");
 
         // The session exported and imported elsewhere reproduces the grid without training.
         Path imported = SessionStore.importFrom(tmp.resolve("lens.loupe"), tmp.resolve("imported.loupe-session"));
