@@ -14,6 +14,8 @@ import dev.loupe.viewers.fx.Fx;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -171,6 +173,15 @@ public final class HeatmapView extends BorderPane implements ResultView {
         setCenter(plot);
         colorBar = new ColorBar(scale, m.valueLabel());
         setRight(colorBar);
+        if (!m.stats().isEmpty()) {
+            // The plugin's summary figures (an activation's mean and norm, a tuned lens's KL before and after
+            // training), as the exported figure prints them under the plot.
+            Label stats = new Label(statsLine(m));
+            stats.setId("heatmap-stats");
+            stats.setWrapText(true);
+            stats.setStyle("-fx-padding: 2 8 4 8; -fx-font-size: 11px;");
+            setBottom(stats);
+        }
 
         setFocusTraversable(true);
         selectedRow.addListener((obs, was, now) -> {
@@ -289,6 +300,12 @@ public final class HeatmapView extends BorderPane implements ResultView {
         originRow += dy / cellH();
         clampOrigin();
         redraw();
+    }
+
+    static String statsLine(MatrixResult m) {
+        return new TreeMap<>(m.stats()).entrySet().stream()
+                .map(e -> e.getKey() + " " + NiceTicks.value(e.getValue()))
+                .collect(Collectors.joining("   ·   "));
     }
 
     /** The zoom and scroll position, updated whenever the view is drawn after either changed. */

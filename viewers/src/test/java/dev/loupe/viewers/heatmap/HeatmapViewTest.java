@@ -76,6 +76,20 @@ class HeatmapViewTest {
     }
 
     @Test
+    void thePluginsSummaryFiguresAreShownUnderThePlotAndOnlyWhenThereAreSome() {
+        MatrixResult plain = Samples.ramp(3, 3);
+        MatrixResult withStats = new MatrixResult("lens", 3, 3, plain.values(), plain.rowLabels(), plain.colLabels(),
+                "layer", "position", "probability", false, java.util.Map.of("KL after training (nats)", 0.4125,
+                "KL before training (nats)", 2.5));
+        HeatmapView view = show(withStats);
+        javafx.scene.control.Label stats = (javafx.scene.control.Label) view.lookup("#heatmap-stats");
+        assertEquals("KL after training (nats) 0.4125   ·   KL before training (nats) 2.5", fx(stats::getText));
+        MatrixResult none = new MatrixResult("plain", 3, 3, plain.values(), plain.rowLabels(), plain.colLabels(),
+                "layer", "position", "probability", false, java.util.Map.of());
+        assertEquals(null, show(none).lookup("#heatmap-stats"));
+    }
+
+    @Test
     void divergingMatrixIsWhiteAtZeroAndBlueBelow() {
         MatrixResult m = Samples.matrix("diff", 3, 3, true, (r, c) -> (r - 1) * 2f + (c - 1) * 0f);
         HeatmapView view = show(m);
