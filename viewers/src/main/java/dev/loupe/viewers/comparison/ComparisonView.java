@@ -48,6 +48,9 @@ public final class ComparisonView extends BorderPane implements ResultView {
             panel.setMinWidth(120);
             panels.add(panel);
         }
+        if (result.panels().stream().anyMatch(m -> !m.stats().isEmpty())) {
+            panels.forEach(HeatmapView::reserveStatsLine); // same footer height, so rows line up across panels
+        }
         split.setOrientation(Orientation.HORIZONTAL);
         split.getItems().setAll(panels);
         split.setDividerPositions(equalDividers(panels.size()));

@@ -174,13 +174,7 @@ public final class HeatmapView extends BorderPane implements ResultView {
         colorBar = new ColorBar(scale, m.valueLabel());
         setRight(colorBar);
         if (!m.stats().isEmpty()) {
-            // The plugin's summary figures (an activation's mean and norm, a tuned lens's KL before and after
-            // training), as the exported figure prints them under the plot.
-            Label stats = new Label(statsLine(m));
-            stats.setId("heatmap-stats");
-            stats.setWrapText(true);
-            stats.setStyle("-fx-padding: 2 8 4 8; -fx-font-size: 11px;");
-            setBottom(stats);
+            reserveStatsLine();
         }
 
         setFocusTraversable(true);
@@ -300,6 +294,26 @@ public final class HeatmapView extends BorderPane implements ResultView {
         originRow += dy / cellH();
         clampOrigin();
         redraw();
+    }
+
+    /**
+     * Shows the plugin's summary figures (an activation's mean and norm, a tuned lens's KL before and after
+     * training) under the plot, as the exported figure prints them; a blank line when there are none. One line, cut
+     * with an ellipsis when narrow (the whole of it in the tooltip), so heatmaps shown side by side that all reserve
+     * it keep plots of the same height whatever their figures.
+     */
+    public void reserveStatsLine() {
+        if (getBottom() != null) {
+            return;
+        }
+        Label stats = new Label(m.stats().isEmpty() ? " " : statsLine(m));
+        stats.setId("heatmap-stats");
+        stats.setWrapText(false);
+        if (!m.stats().isEmpty()) {
+            stats.setTooltip(new Tooltip(stats.getText()));
+        }
+        stats.setStyle("-fx-padding: 2 8 4 8; -fx-font-size: 11px;");
+        setBottom(stats);
     }
 
     static String statsLine(MatrixResult m) {

@@ -122,6 +122,26 @@ class ComparisonViewTest {
         assertTrue(panels.get(1).renderStats().textsDrawn() > 0, "the tuned lens shows its top-1 tokens");
     }
 
+    /** One panel with a long line of figures under it, one with none: their rows must still line up. */
+    @Test
+    void rowsLineUpAcrossPanelsWhateverTheFiguresUnderThem() {
+        ComparisonResult c = lenses();
+        MatrixResult t = c.panels().get(1);
+        Map<String, Double> many = new java.util.TreeMap<>();
+        for (int i = 0; i < 12; i++) {
+            many.put("a long summary figure number " + i, i * 1.5);
+        }
+        MatrixResult wordy = new MatrixResult(t.title(), t.rows(), t.cols(), t.values(), t.rowLabels(), t.colLabels(),
+                t.rowAxis(), t.colAxis(), t.valueLabel(), t.diverging(), many, t.cellText(), t.cellDetails());
+        ComparisonView view = show(new ComparisonResult(c.title(), List.of(c.panels().get(0), wordy)));
+        for (int r : new int[] {0, t.rows() - 1}) {
+            int row = r;
+            double left = fx(() -> view.panels().get(0).localToScene(view.panels().get(0).cellBounds(row, 0)).getMinY());
+            double right = fx(() -> view.panels().get(1).localToScene(view.panels().get(1).cellBounds(row, 0)).getMinY());
+            assertEquals(left, right, 1.0, "row " + row + " at the same height in both panels");
+        }
+    }
+
     @Test
     void hoverReadsEachPanelsOwnCell(FxRobot robot) {
         ComparisonView view = show(lenses());
