@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import dev.loupe.engine.ActivationCache;
+import dev.loupe.engine.Intervention;
 import dev.loupe.engine.LoupeModel;
 import dev.loupe.engine.ModelInfo;
 import dev.loupe.engine.RunRequest;
@@ -49,13 +50,18 @@ public final class AttentionPatternsPlugin implements AnalysisPlugin {
             new ParamDef.TextParam("comparePrompt", "Compare with prompt",
                     "When set, the model also runs on this prompt (same number of tokens) and the maps show this "
                             + "run minus that one",
+                    ""),
+            new ParamDef.TextParam("compareAblated", "Compare with heads ablated",
+                    "When set (e.g. L1H2, or L1H2 L1H3, or L1 for all of layer 1), the model also runs on the same "
+                            + "input with those heads' outputs (hook_z) zero-ablated, and the maps show this run minus "
+                            + "that one: how later heads' attention depends on them",
                     ""));
 
     @Override
     public PluginInfo info() {
-        return new PluginInfo(ID, "Attention patterns", "1.0.0", PluginApi.VERSION,
-                "Every layer and head's attention pattern, head means, attention rollout and differences between "
-                        + "two prompts");
+        return new PluginInfo(ID, "Attention patterns", "1.1.0", PluginApi.VERSION,
+                "Every layer and head's attention pattern, head means, attention rollout, and differences to another "
+                        + "prompt or to the same input with heads ablated");
     }
 
     @Override
@@ -94,25 +100,35 @@ public final class AttentionPatternsPlugin implements AnalysisPlugin {
             throw new IllegalArgumentException("head must be -1 (all) or 0.." + (info.heads() - 1)
                     + " for this model, got " + head);
         }
+        String ablated = params.getString("compareAblated").strip();
+        if (!compare.isEmpty() && !ablated.isEmpty()) {
+            throw new IllegalArgumentException("compare with a prompt or with heads ablated, not both");
+        }
         int tokens = ctx.tokens().length;
         List<String> labels = ctx.tokenLabels();
-        long[] otherTokens = null;
+        // The run to subtract: another prompt, or this one with heads knocked out; null = no comparison.
+        RunRequest other = null;
+        String minus = null;
         if (!compare.isEmpty()) {
-            otherTokens = encodeComparison(model, compare, tokens);
+            other = RunRequest.of(encodeComparison(model, compare, tokens));
             labels = pairLabels(labels, List.of(model.tokenStrings(compare)));
+            minus = "\"" + compare + "\"";
+        } else if (!ablated.isEmpty()) {
+            List<Intervention> knockouts = HeadSpec.zeroAblations(ablated, info, "compareAblated");
+            other = RunRequest.of(ctx.tokens()).intervene(knockouts);
+            minus = "with " + HeadSpec.describe(ablated) + " ablated";
         }
 
         int[] layers = layersNeeded(info, aggregate, layer);
-        progress.begin("Attention patterns", layers.length * (otherTokens == null ? 1L : 2L));
+        progress.begin("Attention patterns", layers.length * (other == null ? 1L : 2L));
         try (NDManager scope = ctx.manager().newSubManager()) {
             NDArray maps = maps(ctx.run().cache(), layers, aggregate, layer, head, scope, progress);
-            if (otherTokens != null) {
-                try (RunResult other = model.run(RunRequest.of(otherTokens).capture(captures(info, params)))) {
-                    maps = maps.sub(maps(other.cache(), layers, aggregate, layer, head, scope, progress));
+            if (other != null) {
+                try (RunResult run = model.run(other.capture(captures(info, params)))) {
+                    maps = maps.sub(maps(run.cache(), layers, aggregate, layer, head, scope, progress));
                 }
             }
-            return toResult(maps.toFloatArray(), maps.getShape().getShape(), labels, aggregate, layer, head,
-                    otherTokens == null ? null : compare);
+            return toResult(maps.toFloatArray(), maps.getShape().getShape(), labels, aggregate, layer, head, minus);
         }
     }
 
@@ -163,6 +179,7 @@ public final class AttentionPatternsPlugin implements AnalysisPlugin {
         return out;
     }
 
+    /** @param compare what was subtracted, in words ("\"other prompt\"", "with L1H2 ablated"), or null */
     private static Result toResult(float[] values, long[] shape, List<String> labels, String aggregate, int layer,
             int head, String compare) {
         int rows = (int) shape[0];
@@ -191,11 +208,11 @@ public final class AttentionPatternsPlugin implements AnalysisPlugin {
             default -> "Attention patterns";
         };
         if (diff) {
-            title += ": this prompt minus \"" + compare + "\"";
+            title += ": this run minus " + compare;
         }
         if (layer >= 0 && (head >= 0 || !aggregate.equals(NONE))) {
             MatrixResult only = cells.get(0);
-            return new MatrixResult(only.title() + (diff ? ": this prompt minus \"" + compare + "\"" : ""), t, t,
+            return new MatrixResult(only.title() + (diff ? ": this run minus " + compare : ""), t, t,
                     only.values(), labels, labels, "query", "key", only.valueLabel(), diff, only.stats());
         }
         List<String> rowLabels = new ArrayList<>(rows);

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loupe.engine.Intervention;
 import dev.loupe.engine.LoupeModel;
+import dev.loupe.engine.RunRequest;
+import dev.loupe.engine.RunResult;
 import dev.loupe.engine.testing.TestCheckpoints.Spec;
 import dev.loupe.plugin.params.Params;
 import dev.loupe.plugin.result.GridResult;
@@ -267,6 +270,53 @@ class AttentionPatternsPluginTest {
         assertEquals("w21 / w60", diff.cell(0, 0).rowLabels().get(t - 1));
         assertEquals("w5", diff.cell(0, 0).rowLabels().get(0));
         assertTrue(diff.title().contains(OTHER));
+    }
+
+    /**
+     * Knocking out a layer-0 head changes only what comes after it: layer 0's own patterns are computed before its
+     * output (hook_z), so their differences are exactly zero, and layer 1's are the patterns of a run with that
+     * head's output zeroed, subtracted from this one's, computed here straight through the engine.
+     */
+    @Test
+    void comparingWithAnAblatedHeadShowsWhatLaterLayersLose() throws Exception {
+        GridResult diff = assertInstanceOf(GridResult.class, run(gpt2, PROMPT, params("compareAblated", "L0H1")));
+        float[][][][] mine = Models.patterns(gpt2, PROMPT);
+        long[] ids = gpt2.encode(PROMPT);
+        int t = ids.length;
+        float[] ablated;
+        try (RunResult r = gpt2.run(RunRequest.of(ids).capture("blocks.1.attn.hook_pattern")
+                .intervene(Intervention.zeroAblate("blocks.0.attn.hook_z", 1)))) {
+            ablated = r.cache().floats("blocks.1.attn.hook_pattern");
+        }
+        boolean changed = false;
+        for (int h = 0; h < 4; h++) {
+            for (int q = 0; q < t; q++) {
+                for (int k = 0; k < t; k++) {
+                    assertEquals(0f, diff.cell(0, h).get(q, k), "layer 0 is upstream of its own output");
+                    float expected = mine[1][h][q][k] - ablated[(h * t + q) * t + k];
+                    assertEquals(expected, diff.cell(1, h).get(q, k), 1e-6);
+                    changed |= expected != 0;
+                }
+            }
+        }
+        assertTrue(changed, "the head mattered to layer 1");
+        assertTrue(diff.title().endsWith("this run minus with L0H1 ablated"), diff.title());
+
+        GridResult wholeLayer = assertInstanceOf(GridResult.class, run(gpt2, PROMPT, params("compareAblated", "L0")));
+        assertTrue(wholeLayer.cell(1, 0).stats().get("max |Δ|") > 0);
+    }
+
+    @Test
+    void ablatedHeadsAreCheckedAgainstTheModel() {
+        var head = assertThrows(IllegalArgumentException.class,
+                () -> run(gpt2, PROMPT, params("compareAblated", "L1H4")));
+        assertEquals("compareAblated: L1H4 names head 4, but the model has heads 0..3", head.getMessage());
+        var word = assertThrows(IllegalArgumentException.class,
+                () -> run(gpt2, PROMPT, params("compareAblated", "L1 head2")));
+        assertEquals("compareAblated: \"head2\" is not a head like L1H2 or a layer like L1", word.getMessage());
+        var both = assertThrows(IllegalArgumentException.class,
+                () -> run(gpt2, PROMPT, params("compareAblated", "L1", "comparePrompt", OTHER)));
+        assertEquals("compare with a prompt or with heads ablated, not both", both.getMessage());
     }
 
     @Test
