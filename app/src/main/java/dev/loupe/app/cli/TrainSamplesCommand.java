@@ -24,7 +24,7 @@ final class TrainSamplesCommand implements Command {
 
     @Override
     public String summary() {
-        return "retrain the sample models (tiny-lm, looped-lm) from their seeds; about 12 minutes on 2 cores";
+        return "retrain the sample models (tiny-lm, looped-lm) from their seeds (about 10 minutes on 2 cores)";
     }
 
     @Override

@@ -106,8 +106,8 @@ final class Schema {
 
     /**
      * Large derived data plugins keep to reproduce a result without redoing the work (trained tuned-lens
-     * translators), keyed by plugin id and the plugin's own key. sha256 is of the bytes: a damaged blob is reported,
-     * never used. run_id is the run that produced it; deleting that run keeps the artifact.
+     * translators), keyed by plugin id and the plugin's key behind the host's model scope ("model-<sha256 prefix>/",
+     * see SessionArtifacts). sha256 is of the bytes: a damaged blob is reported, never used. run_id is the run that produced it; deleting that run keeps the artifact.
      */
     private static void v2(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
