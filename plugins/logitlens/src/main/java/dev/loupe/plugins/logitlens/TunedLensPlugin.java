@@ -43,6 +43,8 @@ public final class TunedLensPlugin implements AnalysisPlugin {
     static final String ID = "loupe.tuned-lens";
     /** The stat a result read through stored translators carries (1), so a user can tell it was not trained now. */
     static final String LOADED_STAT = "translators loaded from the session";
+    /** The stat of a lens whose translators could not be kept (their size): the next run trains again. */
+    static final String NOT_SAVED_STAT = "translators not saved (bytes)";
 
     private static final ParamSpec PARAMS = ParamSpec.of(
             new ParamDef.TextParam("trainText", "Training text",
@@ -91,6 +93,7 @@ public final class TunedLensPlugin implements AnalysisPlugin {
         Optional<byte[]> stored = params.getBool("retrain") ? Optional.empty() : stored(ctx.artifacts(), key);
         TunedLens lens;
         TunedLens.Training training;
+        Double notSaved = null; // the size in bytes of translators the store could not keep
         if (stored.isPresent()) {
             TunedLens.Stored s;
             try {
@@ -105,14 +108,17 @@ public final class TunedLensPlugin implements AnalysisPlugin {
             try {
                 training = lens.train(model, TunedLens.chunks(used, chunk), params.getInt("steps"),
                         params.getDouble("lr"), progress);
-                ctx.artifacts().put(key, lens.toBytes(training));
             } catch (RuntimeException e) {
                 lens.close();
                 throw e;
             }
+            notSaved = save(ctx.artifacts(), key, lens, training, model, progress);
         }
         try (lens) {
             Map<String, Double> stats = new HashMap<>();
+            if (notSaved != null) {
+                stats.put(NOT_SAVED_STAT, notSaved);
+            }
             stats.put("training tokens", (double) training.tokens());
             stats.put("KL before training (nats)", training.initialKl());
             stats.put("KL after training (nats)", training.finalKl());
@@ -125,6 +131,31 @@ public final class TunedLensPlugin implements AnalysisPlugin {
             MatrixResult tuned = LogitLensPlugin.lensGrid(ctx, params, progress, "Tuned lens", lens::translate, stats);
             String by = params.getString("colorBy").equals("entropy") ? "entropy" : "top-1 probability";
             return new ComparisonResult("Logit lens and tuned lens (" + by + ")", List.of(logit, tuned));
+        }
+    }
+
+    /**
+     * Keeps freshly trained translators in the store. Translators too large for it (a session holds up to 1 GB in
+     * one entry, a Java array 2 GB: a 7B model's are about 2 GB) are not kept, but the grid they trained is still
+     * shown, with a note; they are trained again next time.
+     *
+     * @return null when kept, else their size in bytes
+     */
+    private static Double save(ArtifactStore store, String key, TunedLens lens, TunedLens.Training training,
+            LoupeModel model, Progress progress) {
+        long bytes = 4L * model.info().layers() * ((long) model.info().dModel() * model.info().dModel()
+                + model.info().dModel());
+        if (bytes > Integer.MAX_VALUE - (1 << 20)) {
+            progress.message(String.format(java.util.Locale.ROOT, "translators not saved: %.1f GB is more than one "
+                    + "session entry holds", bytes / 1e9));
+            return (double) bytes;
+        }
+        try {
+            store.put(key, lens.toBytes(training));
+            return null;
+        } catch (LoupeException e) {
+            progress.message("translators not saved: " + e.getMessage());
+            return (double) bytes;
         }
     }
 

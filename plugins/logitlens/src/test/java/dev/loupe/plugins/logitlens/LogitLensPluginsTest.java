@@ -406,6 +406,26 @@ class LogitLensPluginsTest {
             retrain.put("retrain", "true");
             assertTrue(analyze(model, new TunedLensPlugin(), retrain, damaged, Progress.none()) instanceof ComparisonResult,
                     "retrain does not read the damaged entry");
+
+            // A store that cannot keep them (a session over its entry limit) still gets the grid, with a note.
+            ArtifactStore full = new ArtifactStore() {
+                @Override
+                public java.util.Optional<byte[]> get(String key) {
+                    return java.util.Optional.empty();
+                }
+
+                @Override
+                public void put(String key, byte[] data) {
+                    throw new LoupeException("s.db: cannot save artifact " + key + ": it is too large");
+                }
+            };
+            ComparisonResult unsaved = (ComparisonResult) analyze(model, new TunedLensPlugin(), params, full,
+                    Progress.none());
+            assertTrue(unsaved.panels().get(1).stats().get(TunedLensPlugin.NOT_SAVED_STAT) > 0,
+                    "says they were not saved: " + unsaved.panels().get(1).stats());
+            ComparisonResult trained = (ComparisonResult) analyze(model, new TunedLensPlugin(), params,
+                    ArtifactStore.none(), Progress.none());
+            assertSameGrid(trained.panels().get(1), unsaved.panels().get(1), "the grid is the trained one");
         }
     }
 
