@@ -89,6 +89,9 @@ public final class SampleTraining {
     private static void trainOne(Sample sample, Path destination, PrintStream out, int steps) throws IOException {
         Files.createDirectories(destination);
         Path scratch = Files.createTempDirectory(destination.getParent(), "." + sample.folderName() + ".training-");
+        // Ctrl+C ends the JVM without running finally blocks; the hook still clears the half-trained scratch.
+        Thread cleanUp = new Thread(() -> deleteQuietly(scratch), "remove " + scratch.getFileName());
+        Runtime.getRuntime().addShutdownHook(cleanUp);
         Engine.getInstance(); // loads the native library before its thread count is touched
         int threadsBefore = JniUtils.getNumThreads();
         JniUtils.setNumThreads(sample.threads);
@@ -112,6 +115,7 @@ public final class SampleTraining {
         } finally {
             JniUtils.setNumThreads(threadsBefore);
             deleteRecursively(scratch);
+            Runtime.getRuntime().removeShutdownHook(cleanUp);
         }
     }
 
@@ -120,6 +124,14 @@ public final class SampleTraining {
             Files.move(file, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void deleteQuietly(Path folder) {
+        try {
+            deleteRecursively(folder);
+        } catch (IOException | UncheckedIOException e) {
+            // The JVM is ending; a scratch folder left behind is ignored by git and replaced by the next run.
         }
     }
 
