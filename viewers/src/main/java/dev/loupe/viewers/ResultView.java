@@ -24,13 +24,13 @@ public interface ResultView {
     /** Applies a state from {@link #viewState()}; unknown or missing fields are ignored, values are clamped. */
     void restoreViewState(JsonObject state);
 
-    /** A PNG of the result's figure at twice its natural size. */
+    /** A PNG of the result's figure at twice its natural size, coloured as the view shows it. */
     default void exportPng(Path file) throws IOException {
-        FigureExporter.writePng(result(), file);
+        FigureExporter.writePng(result(), viewState(), file);
     }
 
-    /** A vector SVG of the result's figure. */
+    /** A vector SVG of the result's figure, coloured as the view shows it. */
     default void exportSvg(Path file) throws IOException {
-        FigureExporter.writeSvg(result(), file);
+        FigureExporter.writeSvg(result(), viewState(), file);
     }
 }

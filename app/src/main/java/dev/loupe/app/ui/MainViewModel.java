@@ -583,11 +583,12 @@ public final class MainViewModel {
     public TaskHandle exportFigure(RunTab tab, Path file, String format) {
         Path target = withExtension(file, format);
         Result result = tab.result();
+        JsonObject viewState = tab.viewState(); // read here, on the FX thread: the figure is coloured as shown
         return runner.submit(BackgroundTask.of("Exporting figure", p -> {
             if (format.equals("svg")) {
-                FigureExporter.writeSvg(result, target);
+                FigureExporter.writeSvg(result, viewState, target);
             } else {
-                FigureExporter.writePng(result, target);
+                FigureExporter.writePng(result, viewState, target);
             }
             return target;
         }).onSuccess(t -> ui.showInfo("Figure written to " + t))

@@ -1,5 +1,7 @@
 package dev.loupe.viewers.color;
 
+import java.util.Arrays;
+
 /**
  * A colour map bound to value limits: what every view, thumbnail, colour bar and exported figure uses to turn a
  * value into a colour, so that they all agree. Diverging scales are centred on zero with symmetric limits, so equal
@@ -10,12 +12,22 @@ public final class ColorScale {
     // Odd size so that the midpoint of a diverging scale (zero) has its own exact entry.
     private static final int LUT_SIZE = 4097;
 
+    /** How much of each tail {@link #clipped} leaves out: colours then span the 0.5th to 99.5th percentiles. */
+    public static final double CLIP_TAIL = 0.005;
+    /** Data whose full range is this many times its clipped range has outliers worth clipping. */
+    private static final double OUTLIER_RATIO = 4;
+
     private final ColorMap map;
     private final double min;
     private final double max;
     private final int[] lut;
+    private final boolean clipped;
 
     public ColorScale(ColorMap map, double min, double max) {
+        this(map, min, max, false);
+    }
+
+    private ColorScale(ColorMap map, double min, double max, boolean clipped) {
         if (!(max > min) || Double.isInfinite(min) || Double.isInfinite(max)) {
             throw new IllegalArgumentException("need finite limits with min < max, got " + min + ", " + max);
         }
@@ -23,6 +35,66 @@ public final class ColorScale {
         this.min = min;
         this.max = max;
         this.lut = map.table(LUT_SIZE);
+        this.clipped = clipped;
+    }
+
+    /**
+     * Limits that leave out the extreme {@link #CLIP_TAIL} of the values at each end (for a diverging scale, of their
+     * magnitudes), so that a few huge values (the "massive activations" of some dimensions) do not flatten the rest
+     * into one colour. Values beyond the limits get the end colours. Falls back to {@link #forValues} when the
+     * clipped range would be empty.
+     */
+    public static ColorScale clipped(float[] values, boolean diverging) {
+        float[] finite = finiteSorted(values, diverging);
+        if (finite.length == 0) {
+            return forValues(values, diverging);
+        }
+        if (diverging) {
+            double m = quantile(finite, 1 - CLIP_TAIL);
+            return m > 0 ? new ColorScale(ColorMap.BLUE_WHITE_RED, -m, m, true) : forValues(values, true);
+        }
+        double lo = quantile(finite, CLIP_TAIL);
+        double hi = quantile(finite, 1 - CLIP_TAIL);
+        return hi > lo ? new ColorScale(ColorMap.VIRIDIS, lo, hi, true) : forValues(values, false);
+    }
+
+    /** Whether a few values stretch the full range far beyond where almost all of them lie (see {@link #clipped}). */
+    public static boolean hasOutliers(float[] values, boolean diverging) {
+        ColorScale full = forValues(values, diverging);
+        ColorScale clip = clipped(values, diverging);
+        return clip.clipped && (full.max - full.min) > OUTLIER_RATIO * (clip.max - clip.min);
+    }
+
+    /** A colour bar's label for these limits: the value's name, marked when the extremes are left out. */
+    public String barLabel(String valueLabel) {
+        String base = valueLabel == null ? "" : valueLabel;
+        return clipped ? (base.isBlank() ? "clipped" : base + " (clipped)") : base;
+    }
+
+    /** Whether these limits leave out the extreme values (see {@link #clipped}). */
+    public boolean isClipped() {
+        return clipped;
+    }
+
+    private static float[] finiteSorted(float[] values, boolean magnitudes) {
+        float[] out = new float[values.length];
+        int n = 0;
+        for (float v : values) {
+            if (Float.isFinite(v)) {
+                out[n++] = magnitudes ? Math.abs(v) : v;
+            }
+        }
+        out = Arrays.copyOf(out, n);
+        Arrays.sort(out);
+        return out;
+    }
+
+    /** Linear interpolation between the two nearest ranks. */
+    private static double quantile(float[] sorted, double q) {
+        double pos = q * (sorted.length - 1);
+        int i = (int) Math.floor(pos);
+        int j = Math.min(sorted.length - 1, i + 1);
+        return sorted[i] + (pos - i) * (sorted[j] - sorted[i]);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.loupe.viewers.export;
 
+import com.google.gson.JsonObject;
 import dev.loupe.plugin.result.ComparisonResult;
 import dev.loupe.plugin.result.CustomResult;
 import dev.loupe.plugin.result.GridResult;
@@ -9,6 +10,7 @@ import dev.loupe.plugin.result.Result;
 import dev.loupe.plugin.result.SeriesResult;
 import dev.loupe.plugin.result.TableResult;
 import dev.loupe.plugin.result.TokenScoresResult;
+import dev.loupe.viewers.color.ColorScale;
 import java.awt.Dimension;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -49,6 +51,21 @@ public final class FigureExporter {
 
     public static void unregisterFigure(String customType) {
         CUSTOM.remove(customType);
+    }
+
+    /**
+     * The view-state flag (see HeatmapView) that a heatmap's colours are clipped to the bulk of its values; a
+     * figure made with that state is coloured the same way.
+     */
+    public static final String CLIP_OUTLIERS = "clipOutliers";
+
+    /** The figure for a result as its view shows it: a heatmap with clipped colours stays clipped. */
+    public static Figure figure(Result result, JsonObject viewState) {
+        if (result instanceof MatrixResult m && viewState != null && viewState.has(CLIP_OUTLIERS)
+                && viewState.get(CLIP_OUTLIERS).isJsonPrimitive() && viewState.get(CLIP_OUTLIERS).getAsBoolean()) {
+            return new HeatmapFigure(m, ColorScale.clipped(m.values(), m.diverging()));
+        }
+        return figure(result);
     }
 
     /** The figure for a result. A custom type needs a {@link #registerFigure registered} figure. */
@@ -120,13 +137,36 @@ public final class FigureExporter {
 
     /** A PNG at the figure's natural size times {@link #DEFAULT_PNG_SCALE}. */
     public static void writePng(Result result, Path file) throws IOException {
-        Dimension p = figure(result).preferredSize();
-        writePng(result, file, (int) Math.round(p.width * DEFAULT_PNG_SCALE), (int) Math.round(p.height * DEFAULT_PNG_SCALE));
+        writePng(figure(result), file);
+    }
+
+    /** As {@link #writePng(Result, Path)}, drawn as the view with this state shows it. */
+    public static void writePng(Result result, JsonObject viewState, Path file) throws IOException {
+        writePng(figure(result, viewState), file);
+    }
+
+    private static void writePng(Figure figure, Path file) throws IOException {
+        Dimension p = figure.preferredSize();
+        BufferedImage img = render(figure, (int) Math.round(p.width * DEFAULT_PNG_SCALE),
+                (int) Math.round(p.height * DEFAULT_PNG_SCALE));
+        writeAtomically(file, out -> {
+            if (!ImageIO.write(img, "png", out)) {
+                throw new IOException("no PNG writer available");
+            }
+        });
     }
 
     /** The figure as an SVG document at its natural size. */
     public static String toSvg(Result result) {
-        Figure f = figure(result);
+        return toSvg(figure(result));
+    }
+
+    /** As {@link #toSvg(Result)}, drawn as the view with this state shows it. */
+    public static String toSvg(Result result, JsonObject viewState) {
+        return toSvg(figure(result, viewState));
+    }
+
+    private static String toSvg(Figure f) {
         Dimension p = f.preferredSize();
         SVGGraphics2D g = new SVGGraphics2D(p.width, p.height);
         // Three decimals are far below a printed dot and keep files with many cells small.
@@ -138,7 +178,12 @@ public final class FigureExporter {
     }
 
     public static void writeSvg(Result result, Path file) throws IOException {
-        byte[] svg = toSvg(result).getBytes(StandardCharsets.UTF_8);
+        writeSvg(result, null, file);
+    }
+
+    /** As {@link #writeSvg(Result, Path)}, drawn as the view with this state shows it. */
+    public static void writeSvg(Result result, JsonObject viewState, Path file) throws IOException {
+        byte[] svg = toSvg(figure(result, viewState)).getBytes(StandardCharsets.UTF_8);
         writeAtomically(file, out -> out.write(svg));
     }
 

@@ -9,6 +9,7 @@ import dev.loupe.viewers.color.ColorBar;
 import dev.loupe.viewers.color.ColorRaster;
 import dev.loupe.viewers.color.ColorScale;
 import dev.loupe.viewers.color.NiceTicks;
+import dev.loupe.viewers.export.FigureExporter;
 import dev.loupe.viewers.export.Labels;
 import dev.loupe.viewers.fx.Fx;
 import java.util.HashMap;
@@ -25,11 +26,13 @@ import javafx.beans.property.SimpleIntegerProperty;
 import javafx.geometry.BoundingBox;
 import javafx.geometry.Bounds;
 import javafx.geometry.Point2D;
+import javafx.geometry.Pos;
 import javafx.geometry.VPos;
 import javafx.scene.Node;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Label;
+import javafx.scene.control.ToggleButton;
 import javafx.scene.control.Tooltip;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
@@ -38,7 +41,10 @@ import javafx.scene.input.MouseEvent;
 import javafx.scene.input.ScrollEvent;
 import javafx.scene.input.ZoomEvent;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
 import javafx.scene.text.Font;
 import javafx.scene.text.FontWeight;
@@ -100,11 +106,14 @@ public final class HeatmapView extends BorderPane implements ResultView {
     private static final double ZOOM_STEP = 1.25;
 
     private final MatrixResult m;
-    private final ColorScale scale;
+    // The view's own scale can switch to clipped limits (see setClipOutliers); a scale given by a container that
+    // lines several views up (a comparison's shared scale) stays as given.
+    private final boolean ownScale;
+    private ColorScale scale;
     private final List<String> rowText;
     private final List<String> colText;
     private final Canvas canvas = new Canvas();
-    private final ColorBar colorBar;
+    private ColorBar colorBar;
     private final Tooltip tooltip = new Tooltip();
     private final ReadOnlyStringWrapper hoverText = new ReadOnlyStringWrapper(this, "hoverText", "");
     private final IntegerProperty selectedRow = new SimpleIntegerProperty(this, "selectedRow", -1);
@@ -136,14 +145,20 @@ public final class HeatmapView extends BorderPane implements ResultView {
     private double pressOriginRow;
     private double pressOriginCol;
     private boolean dragging;
+    private ToggleButton clipToggle;
 
     public HeatmapView(MatrixResult m) {
-        this(m, ColorScale.forValues(m.values(), m.diverging()));
+        this(m, ColorScale.forValues(m.values(), m.diverging()), true);
     }
 
     public HeatmapView(MatrixResult m, ColorScale scale) {
+        this(m, scale, false);
+    }
+
+    private HeatmapView(MatrixResult m, ColorScale scale, boolean ownScale) {
         this.m = m;
         this.scale = scale;
+        this.ownScale = ownScale;
         rowText = m.rowLabels().stream().map(s -> Labels.display(s, 20)).toList();
         colText = m.colLabels().stream().map(s -> Labels.display(s, 20)).toList();
         rowLabelWidth = Fx.maxTextWidth(rowText, LABEL_FONT_BOLD, LABEL_CAP);
@@ -153,10 +168,25 @@ public final class HeatmapView extends BorderPane implements ResultView {
         measure.setFont(CELL_FONT);
         getStyleClass().add("loupe-heatmap");
 
-        if (!m.title().isBlank()) {
-            Label title = new Label(m.title());
-            title.getStyleClass().add("loupe-view-title");
-            title.setStyle("-fx-font-weight: bold; -fx-padding: 4 8 2 8;");
+        Label title = new Label(m.title());
+        title.getStyleClass().add("loupe-view-title");
+        title.setStyle("-fx-font-weight: bold; -fx-padding: 4 8 2 8;");
+        if (ownScale && ColorScale.hasOutliers(m.values(), m.diverging())) {
+            // A few huge values (massive activations) would leave everything else one colour: offer to clip them.
+            clipToggle = new ToggleButton("Clip outliers");
+            clipToggle.setId("heatmap-clip-outliers");
+            clipToggle.setFocusTraversable(false);
+            clipToggle.setTooltip(new Tooltip(String.format(java.util.Locale.ROOT, "Colour from the %.1fth to the "
+                    + "%.1fth percentile; values beyond get the end colours (figures export the same way)",
+                    100 * ColorScale.CLIP_TAIL, 100 * (1 - ColorScale.CLIP_TAIL))));
+            clipToggle.selectedProperty().addListener((obs, was, now) -> applyScale(now));
+            Region spacer = new Region();
+            HBox.setHgrow(spacer, Priority.ALWAYS);
+            HBox top = new HBox(4, title, spacer, clipToggle);
+            top.setAlignment(Pos.CENTER_LEFT);
+            top.setStyle("-fx-padding: 0 8 0 0;");
+            setTop(top);
+        } else if (!m.title().isBlank()) {
             setTop(title);
         }
         Pane plot = new Pane(canvas) {
@@ -384,6 +414,27 @@ public final class HeatmapView extends BorderPane implements ResultView {
         return m;
     }
 
+    /** Whether colours leave out the extreme values (the view offers it when a few values dwarf the rest). */
+    public boolean isClipOutliers() {
+        return clipToggle != null && clipToggle.isSelected();
+    }
+
+    /** Clips the colour range to the bulk of the values, or shows the full range; ignored when not offered. */
+    public void setClipOutliers(boolean clip) {
+        if (clipToggle != null) {
+            clipToggle.setSelected(clip);
+        }
+    }
+
+    private void applyScale(boolean clip) {
+        scale = clip ? ColorScale.clipped(m.values(), m.diverging()) : ColorScale.forValues(m.values(), m.diverging());
+        rasters.clear();
+        colors.clear();
+        colorBar = new ColorBar(scale, scale.barLabel(m.valueLabel()));
+        setRight(colorBar);
+        redraw();
+    }
+
     @Override
     public JsonObject viewState() {
         JsonObject o = new JsonObject();
@@ -391,6 +442,9 @@ public final class HeatmapView extends BorderPane implements ResultView {
         o.addProperty("originRow", originRow);
         o.addProperty("originCol", originCol);
         o.addProperty("selectedRow", selectedRow.get());
+        if (isClipOutliers()) {
+            o.addProperty(FigureExporter.CLIP_OUTLIERS, true); // the exported figure reads it too
+        }
         return o;
     }
 
@@ -402,6 +456,7 @@ public final class HeatmapView extends BorderPane implements ResultView {
         clampOrigin();
         int row = ViewStates.getInt(state, "selectedRow", -1);
         selectedRow.set(row >= 0 && row < m.rows() ? row : -1);
+        setClipOutliers(ViewStates.getBoolean(state, FigureExporter.CLIP_OUTLIERS, false));
         redraw();
     }
 

@@ -7,6 +7,7 @@ import static dev.loupe.viewers.FxTestSupport.hex;
 import static dev.loupe.viewers.FxTestSupport.pixel;
 import static dev.loupe.viewers.FxTestSupport.snapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,6 +74,40 @@ class HeatmapViewTest {
         Point2D last = centre(view.cellBounds(5, 7));
         assertEquals(hex(ColorMap.VIRIDIS.argb(0)), hex(pixel(img, first.getX(), first.getY())));
         assertEquals(hex(ColorMap.VIRIDIS.argb(1)), hex(pixel(img, last.getX(), last.getY())));
+    }
+
+    /** A "massive activation": one column a thousand times the rest, which a full colour range would flatten. */
+    @Test
+    void aFewHugeValuesCanBeClippedOutOfTheColourRangeAndTheFigureFollows(FxRobot robot) throws Exception {
+        // 20 tokens x 256 dimensions, one dimension 1,000 times the rest (0.4% of the values), as in GPT-2.
+        MatrixResult massive = Samples.matrix("acts", 20, 256, false, (r, c) -> c == 3 ? 1000f : (r * 256 + c) / 5120f);
+        HeatmapView view = show(massive);
+        javafx.scene.control.ToggleButton clip = (javafx.scene.control.ToggleButton) view.lookup("#heatmap-clip-outliers");
+        assertTrue(clip != null, "offered when a few values dwarf the rest");
+        double flat = distance(pixelOf(view, 1, 1), pixelOf(view, 18, 250));
+        assertTrue(flat < 8, "full range: the bulk is all but one colour (" + flat + ")");
+
+        robot.interact(() -> clip.setSelected(true));
+        assertTrue(view.colorScale().isClipped());
+        double spread = distance(pixelOf(view, 1, 1), pixelOf(view, 18, 250));
+        assertTrue(spread > 100, "clipped: the bulk spreads over the map (" + spread + ")");
+        JsonObject state = fx(view::viewState);
+        assertTrue(state.get(dev.loupe.viewers.export.FigureExporter.CLIP_OUTLIERS).getAsBoolean());
+        var figure = assertInstanceOf(dev.loupe.viewers.export.HeatmapFigure.class,
+                dev.loupe.viewers.export.FigureExporter.figure(massive, state));
+        assertTrue(figure.scale().isClipped(), "the exported figure is coloured as the view is");
+
+        HeatmapView again = show(massive);
+        fxRun(() -> again.restoreViewState(state));
+        assertTrue(fx(again::isClipOutliers), "the session brings the choice back");
+
+        assertEquals(null, show(Samples.ramp(6, 8)).lookup("#heatmap-clip-outliers"), "not offered without outliers");
+    }
+
+    private int pixelOf(HeatmapView view, int r, int c) {
+        WritableImage img = snapshot(view.canvas());
+        Point2D p = centre(view.cellBounds(r, c));
+        return pixel(img, p.getX(), p.getY());
     }
 
     @Test
