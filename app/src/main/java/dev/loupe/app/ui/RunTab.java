@@ -2,7 +2,6 @@ package dev.loupe.app.ui;
 
 import com.google.gson.JsonObject;
 import dev.loupe.plugin.result.Result;
-import java.nio.file.Path;
 import java.util.function.Supplier;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -13,12 +12,6 @@ import javafx.beans.property.StringProperty;
  * workspace can ask for it without knowing JavaFX nodes.
  */
 public final class RunTab {
-    /** Writes the tab's figure as it is shown; the view supplies one, else the headless figure is used. */
-    @FunctionalInterface
-    public interface FigureWriter {
-        void write(Path file, String format) throws Exception;
-    }
-
     private final long runId;
     private final String pluginId;
     private final String title;
@@ -28,7 +21,6 @@ public final class RunTab {
     private String savedNotes;
     private JsonObject restoredViewState;
     private Supplier<JsonObject> liveViewState;
-    private FigureWriter figureWriter;
 
     RunTab(long runId, String pluginId, String title, String description, Result result, String notes,
             JsonObject restoredViewState) {
@@ -95,13 +87,5 @@ public final class RunTab {
             }
         }
         return live != null ? live : restoredViewState;
-    }
-
-    public void setFigureWriter(FigureWriter writer) {
-        this.figureWriter = writer;
-    }
-
-    FigureWriter figureWriter() {
-        return figureWriter;
     }
 }

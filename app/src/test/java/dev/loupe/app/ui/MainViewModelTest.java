@@ -23,6 +23,7 @@ import dev.loupe.engine.testing.TestCheckpoints;
 import dev.loupe.plugin.result.MatrixResult;
 import dev.loupe.plugin.result.ResultCodec;
 import dev.loupe.plugins.activations.ActivationsPlugin;
+import dev.loupe.viewers.export.FigureExporter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -309,6 +310,14 @@ class MainViewModelTest {
         assertEquals((byte) 0x89, png[0]);
         assertEquals('P', png[1]);
         assertTrue(Files.readString(out.resolve("fig.svg")).contains("<svg"));
+        // A figure is coloured as its view shows it: with clipped colours, the colour bar says so.
+        JsonObject clipped = new JsonObject();
+        clipped.addProperty(FigureExporter.CLIP_OUTLIERS, true);
+        tab.setViewState(() -> clipped);
+        vm.exportFigure(tab, out.resolve("clipped.svg"), "svg");
+        assertEquals(List.of(), ui.errors);
+        assertTrue(Files.readString(out.resolve("clipped.svg")).contains("(clipped)"), "the bar's label");
+        assertFalse(Files.readString(out.resolve("fig.svg")).contains("(clipped)"));
         assertTrue(Files.readString(out.resolve("data.csv")).contains("w1"));
         MatrixResult back = (MatrixResult) ResultCodec.fromJsonText(Files.readString(out.resolve("data.json"), StandardCharsets.UTF_8));
         assertArrayEquals(((MatrixResult) tab.result()).values(), back.values());

@@ -12,8 +12,12 @@ public final class ColorScale {
     // Odd size so that the midpoint of a diverging scale (zero) has its own exact entry.
     private static final int LUT_SIZE = 4097;
 
-    /** How much of each tail {@link #clipped} leaves out: colours then span the 0.5th to 99.5th percentiles. */
-    public static final double CLIP_TAIL = 0.005;
+    /**
+     * How much of each tail {@link #clipped} leaves out: colours then span the 2nd to 98th percentiles, as seaborn's
+     * {@code heatmap(robust=True)} does. Wide enough for a model of width 128 with one massive dimension (0.8% of
+     * its activations).
+     */
+    public static final double CLIP_TAIL = 0.02;
     /** Data whose full range is this many times its clipped range has outliers worth clipping. */
     private static final double OUTLIER_RATIO = 4;
 

@@ -176,9 +176,9 @@ public final class HeatmapView extends BorderPane implements ResultView {
             clipToggle = new ToggleButton("Clip outliers");
             clipToggle.setId("heatmap-clip-outliers");
             clipToggle.setFocusTraversable(false);
-            clipToggle.setTooltip(new Tooltip(String.format(java.util.Locale.ROOT, "Colour from the %.1fth to the "
-                    + "%.1fth percentile; values beyond get the end colours (figures export the same way)",
-                    100 * ColorScale.CLIP_TAIL, 100 * (1 - ColorScale.CLIP_TAIL))));
+            clipToggle.setTooltip(new Tooltip(String.format(java.util.Locale.ROOT, "Colour from the %.0fnd to the "
+                    + "%.0fth percentile, leaving out the few extreme values; values beyond get the end colours "
+                    + "(exported figures follow)", 100 * ColorScale.CLIP_TAIL, 100 * (1 - ColorScale.CLIP_TAIL))));
             clipToggle.selectedProperty().addListener((obs, was, now) -> applyScale(now));
             Region spacer = new Region();
             HBox.setHgrow(spacer, Priority.ALWAYS);
