@@ -24,6 +24,15 @@ final class AdamW {
     private final Map<String, NDArray[]> moments = new LinkedHashMap<>();
     private int step;
 
+    /** The sample trainers' learning rate at {@code step}: linear warm-up, then cosine decay to a tenth of the peak. */
+    static float warmupCosine(int step, float peak, int warmupSteps, int steps) {
+        if (step < warmupSteps) {
+            return peak * (step + 1) / warmupSteps;
+        }
+        double progress = (double) (step - warmupSteps) / Math.max(1, steps - warmupSteps);
+        return (float) (peak * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress))));
+    }
+
     AdamW(float beta1, float beta2, float epsilon, float weightDecay, float clipNorm) {
         this.beta1 = beta1;
         this.beta2 = beta2;

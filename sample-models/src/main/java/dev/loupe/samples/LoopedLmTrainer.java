@@ -1,7 +1,6 @@
 package dev.loupe.samples;
 
 import ai.djl.engine.Engine;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -146,7 +145,7 @@ public final class LoopedLmTrainer {
         for (int step = 0; step < settings.steps(); step++) {
             long[] rows = new long[batch * LINE_TOKENS];
             for (int b = 0; b < batch; b++) {
-                long[] row = withBos(tokenizer.encode(task.line(QUESTIONS_PER_LINE)));
+                long[] row = WordLevelTokenizer.toLongs(tokenizer.encodeWithBos(task.line(QUESTIONS_PER_LINE)));
                 System.arraycopy(row, 0, rows, b * LINE_TOKENS, LINE_TOKENS);
             }
             // Inputs are rows[0..n-2], targets rows[1..n-1]. Only answers are predictable (the table and the
@@ -170,7 +169,7 @@ public final class LoopedLmTrainer {
                 NDArray target = manager.create(targets, shape);
                 NDArray weight = manager.create(weights, shape);
                 loss = lossAndGradients(model, in, target, weight);
-                optimizer.step(model.parameters(), learningRate(step), manager);
+                optimizer.step(model.parameters(), AdamW.warmupCosine(step, settings.learningRate(), settings.warmupSteps(), settings.steps()), manager);
             }
             smoothed = Double.isNaN(smoothed) ? loss : 0.98 * smoothed + 0.02 * loss;
             progress.update(step + 1, String.format(Locale.ROOT, "loss %.3f", smoothed));
@@ -196,17 +195,6 @@ public final class LoopedLmTrainer {
         }
     }
 
-    /** Linear warm-up, then cosine decay to a tenth of the peak. */
-    private float learningRate(int step) {
-        float peak = settings.learningRate();
-        if (step < settings.warmupSteps()) {
-            return peak * (step + 1) / settings.warmupSteps();
-        }
-        double progress = (double) (step - settings.warmupSteps())
-                / Math.max(1, settings.steps() - settings.warmupSteps());
-        return (float) (peak * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress))));
-    }
-
     /** The trainer's own accuracy (same definition as {@link LoopedLmProbes#accuracyByHops}), for monitoring. */
     private static double[] accuracyByHops(TrainableGpt2 model, NDManager manager, WordLevelTokenizer tokenizer,
                                            int examples, long seed) {
@@ -214,7 +202,8 @@ public final class LoopedLmTrainer {
         int length = 1 + LoopedLmTask.PROMPT_TOKENS;
         long[] inputs = new long[set.size() * length];
         for (int i = 0; i < set.size(); i++) {
-            System.arraycopy(withBos(tokenizer.encode(set.get(i).prompt())), 0, inputs, i * length, length);
+            System.arraycopy(WordLevelTokenizer.toLongs(tokenizer.encodeWithBos(set.get(i).prompt())), 0, inputs,
+                    i * length, length);
         }
         int[] correct = new int[LoopedLmTask.MAX_HOPS + 1];
         int[] total = new int[LoopedLmTask.MAX_HOPS + 1];
@@ -277,21 +266,21 @@ public final class LoopedLmTrainer {
             }
             o.addProperty("held_out_examples", LoopedLmProbes.HELD_OUT_EXAMPLES);
             o.addProperty("held_out_seed", LoopedLmProbes.HELD_OUT_SEED);
-            o.addProperty("task_accuracy", round(acc[0]));
+            o.addProperty("task_accuracy", MetricsJson.round(acc[0]));
             JsonArray byHops = new JsonArray();
             for (int k = 1; k < acc.length; k++) {
-                byHops.add(round(acc[k]));
+                byHops.add(MetricsJson.round(acc[k]));
             }
             o.add("task_accuracy_by_hops", byHops);
-            o.add("residual_cosine_similarity", matrix(sim));
-            o.add("update_cosine_similarity", matrix(upd));
-            o.addProperty("update_within_phase_similarity", round(updPhases[0]));
-            o.addProperty("update_cross_phase_similarity", round(updPhases[1]));
-            o.add("logit_lens_accuracy", matrix(lens));
-            o.addProperty("within_phase_similarity", round(phases[0]));
-            o.addProperty("cross_phase_similarity", round(phases[1]));
-            o.addProperty("adjacent_within_phase_similarity", round(phases[2]));
-            o.addProperty("adjacent_cross_phase_similarity", round(phases[3]));
+            o.add("residual_cosine_similarity", MetricsJson.matrix(sim));
+            o.add("update_cosine_similarity", MetricsJson.matrix(upd));
+            o.addProperty("update_within_phase_similarity", MetricsJson.round(updPhases[0]));
+            o.addProperty("update_cross_phase_similarity", MetricsJson.round(updPhases[1]));
+            o.add("logit_lens_accuracy", MetricsJson.matrix(lens));
+            o.addProperty("within_phase_similarity", MetricsJson.round(phases[0]));
+            o.addProperty("cross_phase_similarity", MetricsJson.round(phases[1]));
+            o.addProperty("adjacent_within_phase_similarity", MetricsJson.round(phases[2]));
+            o.addProperty("adjacent_cross_phase_similarity", MetricsJson.round(phases[3]));
         }
         return o;
     }
@@ -307,40 +296,27 @@ public final class LoopedLmTrainer {
     }
 
     /**
-     * Checks that DJL's Hugging Face tokenizer (the engine's) encodes questions to exactly the trainer's ids, with
-     * the BOS every training row starts with in front.
+     * Checks that DJL's Hugging Face tokenizer (the engine's) encodes questions and training lines to exactly the
+     * trainer's ids, BOS first, and that each has the length the task's layout gives it.
      */
     private void checkTokenizerJson(Path file, WordLevelTokenizer tokenizer) throws IOException {
-        try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(file)) {
-            List<String> sample = new ArrayList<>();
-            LoopedLmTask.balanced(40, VALIDATION_SEED).forEach(e -> sample.add(e.text()));
-            LoopedLmTask lines = new LoopedLmTask(VALIDATION_SEED, false);
-            for (int i = 0; i < 10; i++) {
-                sample.add(lines.line(QUESTIONS_PER_LINE));
-            }
-            for (String text : sample) {
-                long[] ids = hf.encode(text).getIds();
-                int[] expected = TinyLmProbes.withBos(tokenizer.encode(text)); // the post-processor's BOS first
-                long questions = text.chars().filter(c -> c == '|').count();
-                long length = 1 + 3L * LoopedLmTask.SYMBOLS.size() + 4 * questions;
-                if (!Arrays.equals(ids, Arrays.stream(expected).asLongStream().toArray()) || expected.length != length
-                        || Arrays.stream(expected).anyMatch(id -> id == WordLevelTokenizer.UNKNOWN_ID)) {
-                    throw new IllegalStateException("tokenizer.json disagrees with the trainer on \"" + text
-                            + "\": " + Arrays.toString(ids) + " vs " + Arrays.toString(expected));
-                }
-            }
-            out.printf(Locale.ROOT, "tokenizer.json: %d words; DJL HuggingFaceTokenizer agrees on %d texts%n",
-                    tokenizer.size(), sample.size());
+        List<String> sample = new ArrayList<>();
+        LoopedLmTask.balanced(40, VALIDATION_SEED).forEach(e -> sample.add(e.text()));
+        LoopedLmTask lines = new LoopedLmTask(VALIDATION_SEED, false);
+        for (int i = 0; i < 10; i++) {
+            sample.add(lines.line(QUESTIONS_PER_LINE));
         }
-    }
-
-    private static long[] withBos(int[] ids) {
-        long[] row = new long[ids.length + 1];
-        row[0] = WordLevelTokenizer.END_OF_TEXT_ID;
-        for (int i = 0; i < ids.length; i++) {
-            row[i + 1] = ids[i];
+        for (String text : sample) {
+            long questions = text.chars().filter(c -> c == '|').count();
+            long length = 1 + 3L * LoopedLmTask.SYMBOLS.size() + 4 * questions;
+            if (tokenizer.encodeWithBos(text).length != length) {
+                throw new IllegalStateException("\"" + text + "\" is " + tokenizer.encodeWithBos(text).length
+                        + " tokens, the task's layout gives " + length);
+            }
         }
-        return row;
+        tokenizer.verifyHuggingFaceJson(file, sample);
+        out.printf(Locale.ROOT, "tokenizer.json: %d words; DJL HuggingFaceTokenizer agrees on %d texts%n",
+                tokenizer.size(), sample.size());
     }
 
     private static String format(double[] values) {
@@ -349,21 +325,5 @@ public final class LoopedLmTrainer {
             sb.append(sb.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "%.3f", v));
         }
         return sb.toString();
-    }
-
-    private static JsonArray matrix(double[][] values) {
-        JsonArray rows = new JsonArray();
-        for (double[] row : values) {
-            JsonArray r = new JsonArray();
-            for (double v : row) {
-                r.add(round(v));
-            }
-            rows.add(r);
-        }
-        return rows;
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 1e4) / 1e4;
     }
 }

@@ -48,7 +48,7 @@ public final class TinyLmProbes {
         List<HeldOutDocument> out = new ArrayList<>();
         for (TinyLmCorpus.Kind kind : TinyLmCorpus.Kind.values()) {
             for (int i = 0; i < HELD_OUT_PER_KIND; i++) {
-                out.add(new HeldOutDocument(kind, withBos(tokenizer.encode(corpus.next(kind).text()))));
+                out.add(new HeldOutDocument(kind, tokenizer.encodeWithBos(corpus.next(kind).text())));
             }
         }
         return out;
@@ -64,7 +64,7 @@ public final class TinyLmProbes {
         for (int t = 0; t < TinyLmCorpus.IOI_TEMPLATES.size(); t++) {
             for (int i = 0; i < INDIRECT_OBJECT_PER_TEMPLATE; i++) {
                 TinyLmCorpus.IndirectObjectPrompt p = corpus.indirectObjectPrompt(names, t);
-                out.add(new IndirectObjectCase(withBos(tokenizer.encode(p.prompt())),
+                out.add(new IndirectObjectCase(tokenizer.encodeWithBos(p.prompt()),
                         tokenizer.id(p.indirectObject()), tokenizer.id(p.subject())));
             }
         }
@@ -81,7 +81,7 @@ public final class TinyLmProbes {
         for (boolean positive : new boolean[] {true, false}) {
             for (int form = 0; form < 2; form++) {
                 for (int i = 0; i < SENTIMENT_PER_FORM_AND_POLARITY; i++) {
-                    out.add(new SentimentCase(withBos(tokenizer.encode(corpus.sentimentPrompt(positive, form))),
+                    out.add(new SentimentCase(tokenizer.encodeWithBos(corpus.sentimentPrompt(positive, form)),
                             positive));
                 }
             }
@@ -121,7 +121,7 @@ public final class TinyLmProbes {
         TinyLmCorpus corpus = new TinyLmCorpus(INDUCTION_SEED);
         int[][] out = new int[INDUCTION_SEQUENCES][];
         for (int s = 0; s < out.length; s++) {
-            out[s] = withBos(tokenizer.encode(corpus.repeatedRandom(INDUCTION_RUN_LENGTH)));
+            out[s] = tokenizer.encodeWithBos(corpus.repeatedRandom(INDUCTION_RUN_LENGTH));
         }
         return out;
     }
@@ -131,7 +131,7 @@ public final class TinyLmProbes {
         TinyLmCorpus corpus = new TinyLmCorpus(PREVIOUS_TOKEN_SEED);
         int[][] out = new int[PREVIOUS_TOKEN_SEQUENCES][];
         for (int s = 0; s < out.length; s++) {
-            out[s] = withBos(tokenizer.encode(String.join(" ", corpus.randomWords(PREVIOUS_TOKEN_LENGTH))));
+            out[s] = tokenizer.encodeWithBos(String.join(" ", corpus.randomWords(PREVIOUS_TOKEN_LENGTH)));
         }
         return out;
     }
@@ -162,12 +162,5 @@ public final class TinyLmProbes {
             sum += pattern[q * seqLen + q - 1];
         }
         return sum / (seqLen - 2);
-    }
-
-    static int[] withBos(int[] ids) {
-        int[] out = new int[ids.length + 1];
-        out[0] = WordLevelTokenizer.END_OF_TEXT_ID;
-        System.arraycopy(ids, 0, out, 1, ids.length);
-        return out;
     }
 }

@@ -1,8 +1,6 @@
 package dev.loupe.samples;
 
 import ai.djl.engine.Engine;
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -10,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -111,7 +108,10 @@ public final class TinyLmTrainer {
         WordLevelTokenizer tokenizer = new WordLevelTokenizer(TinyLmCorpus.ordinaryWords());
         Path tokenizerJson = folder.resolve("tokenizer.json");
         tokenizer.writeHuggingFaceJson(tokenizerJson);
-        checkTokenizerJson(tokenizerJson, tokenizer);
+        List<String> checked = tokenizerCheckTexts();
+        tokenizer.verifyHuggingFaceJson(tokenizerJson, checked);
+        out.printf(Locale.ROOT, "tokenizer.json: %d words; DJL HuggingFaceTokenizer agrees on %d texts%n",
+                tokenizer.size(), checked.size());
         writeCorpus(folder.resolve("corpus.txt"), tokenizer);
 
         TrainableGpt2.Config config = TrainableGpt2.Config.gpt2(tokenizer.size(), CONTEXT, D_MODEL, LAYERS, HEADS);
@@ -169,7 +169,7 @@ public final class TinyLmTrainer {
                     throw new IllegalStateException("loss is " + loss + " at step " + (step + 1) + "; "
                             + describe(model.parameters()));
                 }
-                optimizer.step(model.parameters(), learningRate(step), manager);
+                optimizer.step(model.parameters(), AdamW.warmupCosine(step, settings.learningRate(), settings.warmupSteps(), settings.steps()), manager);
             }
             smoothed = Double.isNaN(smoothed) ? loss : 0.98 * smoothed + 0.02 * loss;
             progress.update(step + 1, String.format(Locale.ROOT, "loss %.3f", smoothed));
@@ -194,6 +194,19 @@ public final class TinyLmTrainer {
         return sb.toString();
     }
 
+    /** Texts the written tokenizer.json must encode as the trainer does: 25 held-out documents per kind and an IOI prompt. */
+    private static List<String> tokenizerCheckTexts() {
+        List<String> texts = new ArrayList<>();
+        TinyLmCorpus sample = new TinyLmCorpus(TinyLmProbes.HELD_OUT_SEED);
+        for (TinyLmCorpus.Kind kind : TinyLmCorpus.Kind.values()) {
+            for (int i = 0; i < 25; i++) {
+                texts.add(sample.next(kind).text());
+            }
+        }
+        texts.add("When Mary and John went to the store, John gave a drink to");
+        return texts;
+    }
+
     /**
      * corpus.txt: the first documents of the training stream, one per line, each ending in {@code <|endoftext|>}
      * as in the training rows; at least {@value #CORPUS_TOKENS} tokens. Text to fit a tuned lens on by default.
@@ -208,17 +221,6 @@ public final class TinyLmTrainer {
             sb.append(doc).append(' ').append(WordLevelTokenizer.END_OF_TEXT).append('\n');
         }
         Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
-    }
-
-    /** Linear warm-up, then cosine decay to a tenth of the peak. */
-    private float learningRate(int step) {
-        float peak = settings.learningRate();
-        if (step < settings.warmupSteps()) {
-            return peak * (step + 1) / settings.warmupSteps();
-        }
-        double progress = (double) (step - settings.warmupSteps()) / Math.max(1, settings.steps()
-                - settings.warmupSteps());
-        return (float) (peak * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress))));
     }
 
     /**
@@ -248,8 +250,8 @@ public final class TinyLmTrainer {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 int[] t = doc.tokens();
-                NDArray in = manager.create(toLongs(Arrays.copyOf(t, t.length - 1)), new Shape(1, t.length - 1));
-                NDArray target = manager.create(toLongs(Arrays.copyOfRange(t, 1, t.length)),
+                NDArray in = manager.create(WordLevelTokenizer.toLongs(Arrays.copyOf(t, t.length - 1)), new Shape(1, t.length - 1));
+                NDArray target = manager.create(WordLevelTokenizer.toLongs(Arrays.copyOfRange(t, 1, t.length)),
                         new Shape(1, t.length - 1));
                 NDArray ones = manager.ones(target.getShape());
                 s[0] += TrainableGpt2.crossEntropy(model.forward(in, null), target, ones).getFloat() * (t.length - 1);
@@ -287,7 +289,7 @@ public final class TinyLmTrainer {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 int n = c.tokens().length;
-                float[] last = model.forward(manager.create(toLongs(c.tokens()), new Shape(1, n)), null)
+                float[] last = model.forward(manager.create(WordLevelTokenizer.toLongs(c.tokens()), new Shape(1, n)), null)
                         .get(0, n - 1).toFloatArray();
                 agree += TinyLmProbes.sentimentAgrees(last, c, tokenizer) ? 1 : 0;
             }
@@ -304,7 +306,7 @@ public final class TinyLmTrainer {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 int n = c.tokens().length;
-                NDArray in = manager.create(toLongs(c.tokens()), new Shape(1, n));
+                NDArray in = manager.create(WordLevelTokenizer.toLongs(c.tokens()), new Shape(1, n));
                 float[] last = model.forward(in, null).get(0, n - 1).toFloatArray();
                 int best = 0;
                 for (int v = 1; v < last.length; v++) {
@@ -395,77 +397,21 @@ public final class TinyLmTrainer {
     /** The figures as JSON, for the model card and for tests that recompute them (no timings: those drift). */
     private void writeMetrics(Path file, Metrics m) throws IOException {
         JsonObject o = new JsonObject();
-        o.addProperty("held_out_loss", round(m.heldOutLoss()));
+        o.addProperty("held_out_loss", MetricsJson.round(m.heldOutLoss()));
         JsonObject byKind = new JsonObject();
-        m.heldOutLossByKind().forEach((k, v) -> byKind.addProperty(k.name().toLowerCase(Locale.ROOT), round(v)));
+        m.heldOutLossByKind().forEach((k, v) -> byKind.addProperty(k.name().toLowerCase(Locale.ROOT), MetricsJson.round(v)));
         o.add("held_out_loss_by_kind", byKind);
-        o.addProperty("ioi_accuracy_held_out_names", round(m.ioiAccuracyHeldOutNames()));
-        o.addProperty("ioi_logit_diff_held_out_names", round(m.ioiLogitDiffHeldOutNames()));
-        o.addProperty("ioi_accuracy_train_names", round(m.ioiAccuracyTrainNames()));
-        o.addProperty("sentiment_agreement", round(m.sentimentAgreement()));
+        o.addProperty("ioi_accuracy_held_out_names", MetricsJson.round(m.ioiAccuracyHeldOutNames()));
+        o.addProperty("ioi_logit_diff_held_out_names", MetricsJson.round(m.ioiLogitDiffHeldOutNames()));
+        o.addProperty("ioi_accuracy_train_names", MetricsJson.round(m.ioiAccuracyTrainNames()));
+        o.addProperty("sentiment_agreement", MetricsJson.round(m.sentimentAgreement()));
         int[] best = argmax(m.inductionScores());
         o.addProperty("best_induction_head", "L" + best[0] + "H" + best[1]);
-        o.addProperty("best_induction_score", round(m.inductionScores()[best[0]][best[1]]));
-        o.add("induction_scores", matrix(m.inductionScores()));
-        o.add("previous_token_scores", matrix(m.previousTokenScores()));
+        o.addProperty("best_induction_score", MetricsJson.round(m.inductionScores()[best[0]][best[1]]));
+        o.add("induction_scores", MetricsJson.matrix(m.inductionScores()));
+        o.add("previous_token_scores", MetricsJson.matrix(m.previousTokenScores()));
         o.addProperty("training_steps", settings.steps());
         Files.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(o) + "\n",
                 StandardCharsets.UTF_8);
-    }
-
-    private static JsonArray matrix(double[][] scores) {
-        JsonArray rows = new JsonArray();
-        for (double[] row : scores) {
-            JsonArray r = new JsonArray();
-            for (double v : row) {
-                r.add(round(v));
-            }
-            rows.add(r);
-        }
-        return rows;
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 1e4) / 1e4;
-    }
-
-    /**
-     * Loads the written tokenizer.json with DJL's Hugging Face tokenizer (what the engine uses) and checks that it
-     * encodes held-out text to exactly the trainer's ids, adds no special tokens, and decodes back to the text.
-     */
-    private void checkTokenizerJson(Path file, WordLevelTokenizer tokenizer) throws IOException {
-        try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(file)) {
-            List<String> texts = new ArrayList<>();
-            TinyLmCorpus sample = new TinyLmCorpus(TinyLmProbes.HELD_OUT_SEED);
-            for (TinyLmCorpus.Kind kind : TinyLmCorpus.Kind.values()) {
-                for (int i = 0; i < 25; i++) {
-                    texts.add(sample.next(kind).text());
-                }
-            }
-            texts.add("When Mary and John went to the store, John gave a drink to");
-            for (String text : texts) {
-                Encoding enc = hf.encode(text);
-                int[] expected = TinyLmProbes.withBos(tokenizer.encode(text)); // the post-processor's BOS first
-                long[] ids = enc.getIds();
-                if (!Arrays.equals(ids, toLongs(expected))) {
-                    throw new IllegalStateException("tokenizer.json disagrees with the trainer on \"" + text
-                            + "\": " + Arrays.toString(ids) + " vs " + Arrays.toString(expected));
-                }
-                String decoded = hf.decode(ids, true); // without the BOS
-                if (!decoded.equals(tokenizer.decode(tokenizer.encode(text)))) {
-                    throw new IllegalStateException("tokenizer.json decodes \"" + text + "\" as \"" + decoded + "\"");
-                }
-            }
-            out.printf(Locale.ROOT, "tokenizer.json: %d words; DJL HuggingFaceTokenizer agrees on %d texts%n",
-                    tokenizer.size(), texts.size());
-        }
-    }
-
-    static long[] toLongs(int[] ids) {
-        long[] out = new long[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            out[i] = ids[i];
-        }
-        return out;
     }
 }

@@ -1,5 +1,6 @@
 package dev.loupe.samples;
 
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +96,51 @@ public final class WordLevelTokenizer {
             sb.append(words.get(id));
         }
         return sb.toString();
+    }
+
+    /** {@code text}'s ids after {@code <|endoftext|>}: what the written tokenizer.json encodes it to. */
+    public int[] encodeWithBos(String text) {
+        int[] ids = encode(text);
+        int[] out = new int[ids.length + 1];
+        out[0] = END_OF_TEXT_ID;
+        System.arraycopy(ids, 0, out, 1, ids.length);
+        return out;
+    }
+
+    static long[] toLongs(int[] ids) {
+        long[] out = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = ids[i];
+        }
+        return out;
+    }
+
+    /**
+     * Loads a tokenizer.json written by {@link #writeHuggingFaceJson} with DJL's Hugging Face tokenizer (what the
+     * engine uses) and checks that it encodes every text to exactly {@link #encodeWithBos}, with no unknown word,
+     * and decodes it back to the trainer's words. A trainer calls this before training, so a tokenizer the engine
+     * would read differently stops it at once.
+     *
+     * @throws IllegalStateException naming the first text that disagrees
+     */
+    void verifyHuggingFaceJson(Path file, List<String> texts) throws IOException {
+        try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(file)) {
+            for (String text : texts) {
+                int[] expected = encodeWithBos(text);
+                long[] ids = hf.encode(text).getIds();
+                if (!Arrays.equals(ids, toLongs(expected))) {
+                    throw new IllegalStateException(file + " disagrees with the trainer on \"" + text + "\": "
+                            + Arrays.toString(ids) + " vs " + Arrays.toString(expected));
+                }
+                if (Arrays.stream(expected).anyMatch(id -> id == UNKNOWN_ID)) {
+                    throw new IllegalStateException("\"" + text + "\" has a word outside the vocabulary");
+                }
+                String decoded = hf.decode(ids, true); // without the BOS
+                if (!decoded.equals(decode(encode(text)))) {
+                    throw new IllegalStateException(file + " decodes \"" + text + "\" as \"" + decoded + "\"");
+                }
+            }
+        }
     }
 
     /**

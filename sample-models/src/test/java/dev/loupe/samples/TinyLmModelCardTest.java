@@ -46,7 +46,7 @@ class TinyLmModelCardTest {
         assertTrue(Files.size(DIR.resolve("model.safetensors")) <= 10L << 20, "weights within 10 MB");
         String prompt = "When Mary and John went to the store , John gave a drink to";
         long[] engine = model.encode(prompt);
-        int[] ours = TinyLmProbes.withBos(tokenizer.encode(prompt)); // it puts <|endoftext|> first, as in training
+        int[] ours = tokenizer.encodeWithBos(prompt); // it puts <|endoftext|> first, as in training
         assertEquals(ours.length, engine.length);
         for (int i = 0; i < ours.length; i++) {
             assertEquals(ours[i], engine[i], "the shipped tokenizer.json encodes like the trainer's vocabulary");
@@ -59,7 +59,7 @@ class TinyLmModelCardTest {
         double[][] previous = headScores(TinyLmProbes.previousTokenSequences(tokenizer), false);
         assertMatrixClose(claimed.getAsJsonArray("induction_scores"), induction, 0.01, "induction");
         assertMatrixClose(claimed.getAsJsonArray("previous_token_scores"), previous, 0.01, "previous-token");
-        int[] best = argmax(induction);
+        int[] best = TinyLmTrainer.argmax(induction);
         assertEquals(claimed.get("best_induction_head").getAsString(), "L" + best[0] + "H" + best[1]);
         assertTrue(induction[best[0]][best[1]] >= 0.5, "an induction head with score >= 0.5: " + induction[best[0]][best[1]]);
     }
@@ -141,19 +141,6 @@ class TinyLmModelCardTest {
             }
         }
     }
-
-    private static int[] argmax(double[][] m) {
-        int[] best = {0, 0};
-        for (int l = 0; l < m.length; l++) {
-            for (int h = 0; h < m[l].length; h++) {
-                if (m[l][h] > m[best[0]][best[1]]) {
-                    best = new int[] {l, h};
-                }
-            }
-        }
-        return best;
-    }
-
     private static double logSoftmax(float[] logits, int offset, int v, int target) {
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < v; i++) {

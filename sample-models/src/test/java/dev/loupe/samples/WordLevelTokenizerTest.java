@@ -39,11 +39,11 @@ class WordLevelTokenizerTest {
             String prompt = "When Mary and John went to the store, John gave a drink to";
             long[] ids = hf.encode(prompt).getIds();
             // The post-processor puts <|endoftext|> first, as in every training row; the words follow, all known.
-            assertArrayEquals(TinyLmTrainer.toLongs(TinyLmProbes.withBos(TOKENIZER.encode(prompt))), ids);
+            assertArrayEquals(WordLevelTokenizer.toLongs(TOKENIZER.encodeWithBos(prompt)), ids);
             assertEquals(1 + 13 + 1, ids.length);
             assertEquals("<|endoftext|> When Mary and John went to the store , John gave a drink to", hf.decode(ids));
             assertEquals("When Mary and John went to the store , John gave a drink to", hf.decode(ids, true));
-            assertArrayEquals(TinyLmTrainer.toLongs(TOKENIZER.encode(prompt)), hf.encode(prompt, false, false).getIds(),
+            assertArrayEquals(WordLevelTokenizer.toLongs(TOKENIZER.encode(prompt)), hf.encode(prompt, false, false).getIds(),
                     "without special tokens: the words alone");
 
             assertArrayEquals(new long[] {WordLevelTokenizer.END_OF_TEXT_ID, TOKENIZER.id("Mary"),
