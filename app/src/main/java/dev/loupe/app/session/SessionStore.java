@@ -418,11 +418,7 @@ public final class SessionStore implements AutoCloseable {
 
     /** A plugin's key (see ArtifactStore) with the host's scope in front (see SessionArtifacts): room for both. */
     private static void checkArtifactKey(String key) {
-        int max = ArtifactStore.MAX_KEY_LENGTH + 56;
-        if (key == null || key.isEmpty() || key.length() > max || !key.matches("[A-Za-z0-9._\\-/:]+")) {
-            throw new IllegalArgumentException("artifact key \"" + key + "\" must be 1 to " + max
-                    + " characters of letters, digits and . _ - / :");
-        }
+        ArtifactStore.checkKey(key, ArtifactStore.MAX_KEY_LENGTH + 56);
     }
 
     /** Records {@code runId} as the run that produced these artifacts of the plugin (put before the run was recorded). */

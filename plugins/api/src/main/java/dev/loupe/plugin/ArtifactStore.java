@@ -39,8 +39,13 @@ public interface ArtifactStore {
 
     /** Throws {@link IllegalArgumentException} naming the key unless it is a valid key (see the class comment). */
     static String checkKey(String key) {
-        if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH || !key.matches("[A-Za-z0-9._\\-/:]+")) {
-            throw new IllegalArgumentException("artifact key \"" + key + "\" must be 1 to " + MAX_KEY_LENGTH
+        return checkKey(key, MAX_KEY_LENGTH);
+    }
+
+    /** As {@link #checkKey(String)} with another length limit (a host's key with its own scope in front). */
+    static String checkKey(String key, int maxLength) {
+        if (key == null || key.isEmpty() || key.length() > maxLength || !key.matches("[A-Za-z0-9._\\-/:]+")) {
+            throw new IllegalArgumentException("artifact key \"" + key + "\" must be 1 to " + maxLength
                     + " characters of letters, digits and . _ - / :");
         }
         return key;

@@ -64,9 +64,12 @@ public final class ColorScale {
 
     /** Whether a few values stretch the full range far beyond where almost all of them lie (see {@link #clipped}). */
     public static boolean hasOutliers(float[] values, boolean diverging) {
-        ColorScale full = forValues(values, diverging);
-        ColorScale clip = clipped(values, diverging);
-        return clip.clipped && (full.max - full.min) > OUTLIER_RATIO * (clip.max - clip.min);
+        return clipped(values, diverging).leavesOutliersOf(forValues(values, diverging));
+    }
+
+    /** Whether these clipped limits span a small part of {@code full}'s: the values left out are outliers. */
+    public boolean leavesOutliersOf(ColorScale full) {
+        return clipped && (full.max - full.min) > OUTLIER_RATIO * (max - min);
     }
 
     /** A colour bar's label for these limits: the value's name, marked when the extremes are left out. */

@@ -3,7 +3,6 @@ package dev.loupe.viewers.export;
 import dev.loupe.plugin.result.MatrixResult;
 import dev.loupe.viewers.color.ColorRaster;
 import dev.loupe.viewers.color.ColorScale;
-import dev.loupe.viewers.color.NiceTicks;
 import java.awt.Color;
 import java.awt.Dimension;
 import java.awt.Graphics2D;
@@ -15,8 +14,6 @@ import java.awt.image.BufferedImage;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.jfree.svg.SVGGraphics2D;
 import org.jfree.svg.SVGHints;
 
@@ -148,7 +145,7 @@ public final class HeatmapFigure implements Figure {
         }
         if (!m.stats().isEmpty()) {
             g.setColor(Draw.SUBTLE);
-            Draw.text(g, Draw.SMALL, statsLine(), titleX, y, 0.5, Draw.V.TOP);
+            Draw.text(g, Draw.SMALL, Labels.statsLine(m.stats(), "    "), titleX, y, 0.5, Draw.V.TOP);
         }
 
         paintCells(g, p);
@@ -284,12 +281,6 @@ public final class HeatmapFigure implements Figure {
         if (svg && groupId != null) {
             g.setRenderingHint(SVGHints.KEY_END_GROUP, "true");
         }
-    }
-
-    private String statsLine() {
-        return new TreeMap<>(m.stats()).entrySet().stream()
-                .map(e -> e.getKey() + " " + NiceTicks.value(e.getValue()))
-                .collect(Collectors.joining("    "));
     }
 
     private static boolean blank(String s) {

@@ -1,5 +1,10 @@
 package dev.loupe.viewers.export;
 
+import dev.loupe.viewers.color.NiceTicks;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
 /** How token strings and other labels are shown on axes, chips and in figures. */
 public final class Labels {
     private Labels() {
@@ -37,5 +42,15 @@ public final class Labels {
 
     public static String display(String s) {
         return display(s, 24);
+    }
+
+    /**
+     * A result's summary figures on one line, sorted by name, each as "name value" with round-number formatting:
+     * what a heatmap prints under its plot, in the view and in the exported figure alike.
+     */
+    public static String statsLine(Map<String, Double> stats, String separator) {
+        return new TreeMap<>(stats).entrySet().stream()
+                .map(e -> e.getKey() + " " + NiceTicks.value(e.getValue()))
+                .collect(Collectors.joining(separator));
     }
 }

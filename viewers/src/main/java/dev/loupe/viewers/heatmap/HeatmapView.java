@@ -15,8 +15,6 @@ import dev.loupe.viewers.fx.Fx;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -145,7 +143,10 @@ public final class HeatmapView extends BorderPane implements ResultView {
     private double pressOriginRow;
     private double pressOriginCol;
     private boolean dragging;
+    // Offered only when a few values dwarf the rest; both scales are computed once, when the view is made.
     private ToggleButton clipToggle;
+    private ColorScale fullScale;
+    private ColorScale clippedScale;
 
     public HeatmapView(MatrixResult m) {
         this(m, ColorScale.forValues(m.values(), m.diverging()), true);
@@ -171,7 +172,10 @@ public final class HeatmapView extends BorderPane implements ResultView {
         Label title = new Label(m.title());
         title.getStyleClass().add("loupe-view-title");
         title.setStyle("-fx-font-weight: bold; -fx-padding: 4 8 2 8;");
-        if (ownScale && ColorScale.hasOutliers(m.values(), m.diverging())) {
+        ColorScale clipped = ownScale ? ColorScale.clipped(m.values(), m.diverging()) : null;
+        if (clipped != null && clipped.leavesOutliersOf(scale)) {
+            fullScale = scale;
+            clippedScale = clipped;
             // A few huge values (massive activations) would leave everything else one colour: offer to clip them.
             clipToggle = new ToggleButton("Clip outliers");
             clipToggle.setId("heatmap-clip-outliers");
@@ -336,7 +340,7 @@ public final class HeatmapView extends BorderPane implements ResultView {
         if (getBottom() != null) {
             return;
         }
-        Label stats = new Label(m.stats().isEmpty() ? " " : statsLine(m));
+        Label stats = new Label(m.stats().isEmpty() ? " " : Labels.statsLine(m.stats(), "   ·   "));
         stats.setId("heatmap-stats");
         stats.setWrapText(false);
         if (!m.stats().isEmpty()) {
@@ -344,12 +348,6 @@ public final class HeatmapView extends BorderPane implements ResultView {
         }
         stats.setStyle("-fx-padding: 2 8 4 8; -fx-font-size: 11px;");
         setBottom(stats);
-    }
-
-    static String statsLine(MatrixResult m) {
-        return new TreeMap<>(m.stats()).entrySet().stream()
-                .map(e -> e.getKey() + " " + NiceTicks.value(e.getValue()))
-                .collect(Collectors.joining("   ·   "));
     }
 
     /** The zoom and scroll position, updated whenever the view is drawn after either changed. */
@@ -427,7 +425,7 @@ public final class HeatmapView extends BorderPane implements ResultView {
     }
 
     private void applyScale(boolean clip) {
-        scale = clip ? ColorScale.clipped(m.values(), m.diverging()) : ColorScale.forValues(m.values(), m.diverging());
+        scale = clip ? clippedScale : fullScale;
         rasters.clear();
         colors.clear();
         colorBar = new ColorBar(scale, scale.barLabel(m.valueLabel()));
