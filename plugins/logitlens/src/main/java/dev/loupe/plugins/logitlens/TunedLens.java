@@ -137,6 +137,11 @@ final class TunedLens implements AutoCloseable {
         return new Training(first, last, steps, tokens);
     }
 
+    /** The translators' F32 bytes (A and b), what {@link #toBytes} holds besides its small header. */
+    long tensorBytes() {
+        return 4L * (a.size() + b.size());
+    }
+
     /** The translated residual of layer {@code layer}: [pos, d] -> [pos, d]. Layers past the last are identity. */
     NDArray translate(int layer, NDArray resid) {
         if (layer >= layers) {

@@ -112,7 +112,7 @@ public final class TunedLensPlugin implements AnalysisPlugin {
                 lens.close();
                 throw e;
             }
-            notSaved = save(ctx.artifacts(), key, lens, training, model, progress);
+            notSaved = save(ctx.artifacts(), key, lens, training, progress);
         }
         try (lens) {
             Map<String, Double> stats = new HashMap<>();
@@ -142,9 +142,8 @@ public final class TunedLensPlugin implements AnalysisPlugin {
      * @return null when kept, else their size in bytes
      */
     private static Double save(ArtifactStore store, String key, TunedLens lens, TunedLens.Training training,
-            LoupeModel model, Progress progress) {
-        long bytes = 4L * model.info().layers() * ((long) model.info().dModel() * model.info().dModel()
-                + model.info().dModel());
+            Progress progress) {
+        long bytes = lens.tensorBytes();
         if (bytes > Integer.MAX_VALUE - (1 << 20)) {
             progress.message(String.format(java.util.Locale.ROOT, "translators not saved: %.1f GB is more than one "
                     + "session entry holds", bytes / 1e9));
