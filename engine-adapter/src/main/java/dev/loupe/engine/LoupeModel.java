@@ -305,8 +305,8 @@ public final class LoupeModel implements AutoCloseable {
 
     /**
      * Generates a continuation, greedily (temperature 0) or by seeded sampling, with the request's interventions
-     * applied at every step. Stops at an EOS token, the token limit, the context length, or when the calling
-     * thread is interrupted (a cancel).
+     * applied at every step. Stops at an EOS token (which is left out of the generated tokens and text), the token
+     * limit, the context length, or when the calling thread is interrupted (a cancel).
      */
     public Generation generate(GenerateRequest request, LongConsumer onToken) {
         if (!info.causal() || !info.hasLmHead()) {
@@ -345,14 +345,15 @@ public final class LoupeModel implements AutoCloseable {
                 } catch (RuntimeException e) {
                     throw translate(e);
                 }
+                // The end-of-sequence token ends the text; it is not part of it (nor printed as "<|endoftext|>").
+                if (request.stopAtEos() && isEos(token)) {
+                    reason = Generation.StopReason.EOS;
+                    break;
+                }
                 generated.add(token);
                 all.add(token);
                 if (onToken != null) {
                     onToken.accept(token);
-                }
-                if (request.stopAtEos() && isEos(token)) {
-                    reason = Generation.StopReason.EOS;
-                    break;
                 }
                 next = new long[] {token};
             }

@@ -77,8 +77,12 @@ final class GenerateCommand implements Command {
             Generation gen = model.generate(request, printer);
             printer.finish(gen.generated());
             out.println();
-            if (gen.stopReason() == Generation.StopReason.CONTEXT_FULL) {
-                err.println("loupe: stopped early: the context of " + info.contextLength() + " tokens is full");
+            switch (gen.stopReason()) {
+                case EOS -> err.println("loupe: stopped at the end-of-sequence token after " + gen.generated().length
+                        + " tokens");
+                case CONTEXT_FULL -> err.println("loupe: stopped early: the context of " + info.contextLength()
+                        + " tokens is full");
+                default -> { }
             }
         }
     }
