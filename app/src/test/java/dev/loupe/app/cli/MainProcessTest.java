@@ -31,6 +31,11 @@ class MainProcessTest {
     }
 
     private Outcome main(String... args) throws IOException, InterruptedException {
+        return main(java.util.Map.of(), args);
+    }
+
+    /** @param env variables to set in the child; an empty value removes the variable */
+    private Outcome main(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-cp");
@@ -39,7 +44,15 @@ class MainProcessTest {
         cmd.addAll(List.of(args));
         Path out = tmp.resolve("out.txt");
         Path err = tmp.resolve("err.txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        env.forEach((k, v) -> {
+            if (v.isEmpty()) {
+                builder.environment().remove(k);
+            } else {
+                builder.environment().put(k, v);
+            }
+        });
+        Process p = builder.start();
         // A guard against a JVM kept alive by engine threads, not a timing assertion: a hang is the failure.
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();
@@ -84,6 +97,33 @@ class MainProcessTest {
         assertEquals(Cli.FAILED, failed.code());
         assertEquals("loupe: " + missing + ": no such folder (--model must be a Hugging Face checkpoint folder)",
                 failed.err().strip());
+    }
+
+    /** DISPLAY naming an X server that does not answer (":77" here): the command line never needs one. */
+    @Test
+    void figuresRenderWithoutADisplay() throws Exception {
+        Path model = TestCheckpoints.write(tmp.resolve("gpt2"), TestCheckpoints.Spec.gpt2());
+        Path outDir = tmp.resolve("out");
+        Outcome r = main(java.util.Map.of("DISPLAY", ":77"), "analyze", "--model", model.toString(), "--plugin",
+                "loupe.activations", "--tokens", "1,2,3", "--out", outDir.toString());
+        assertEquals(Cli.OK, r.code(), r.err());
+        assertTrue(Files.size(outDir.resolve("figure.png")) > 0);
+        assertTrue(Files.size(outDir.resolve("figure.svg")) > 0);
+    }
+
+    @Test
+    void theDesktopAppWithoutADisplaySaysSoInOneLine() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"));
+        Outcome none = main(java.util.Map.of("DISPLAY", "", "WAYLAND_DISPLAY", ""));
+        assertEquals(Cli.FAILED, none.code());
+        assertEquals("loupe: no display to open the window on (DISPLAY is not set); the command line works without"
+                + " one (./loupe help), or run the app under xvfb-run -a ./loupe", none.err().strip());
+
+        Outcome deaf = main(java.util.Map.of("DISPLAY", ":77", "WAYLAND_DISPLAY", ""));
+        assertEquals(Cli.FAILED, deaf.code());
+        String last = deaf.err().strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("loupe: the window could not open (Unable to open DISPLAY)"), deaf.err());
+        assertTrue(deaf.err().lines().noneMatch(l -> l.strip().startsWith("at ")), "no stack trace: " + deaf.err());
     }
 
     @Test
