@@ -96,9 +96,7 @@ final class AnalyzeCommand implements Command {
         if (prompt == null && tokenList == null) {
             throw new UsageException("analyze: needs --prompt TEXT or --tokens IDS");
         }
-        if (prompt != null && prompt.isEmpty()) {
-            throw new UsageException("--prompt is empty");
-        }
+        ModelArgs.checkPrompt(prompt); // blank counts as empty, as in trace and generate
         AnalysisInput input = prompt != null ? AnalysisInput.ofText(prompt)
                 : AnalysisInput.ofTokens(TraceCommand.parseTokens(tokenList));
         Map<String, String> paramTexts = paramTexts(args.all(PARAM.name()));

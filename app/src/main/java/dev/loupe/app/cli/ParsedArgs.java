@@ -130,16 +130,19 @@ public final class ParsedArgs {
         if (v == null) {
             return fallback;
         }
-        int n;
+        long n;
         try {
-            n = Integer.parseInt(v.trim());
+            n = Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
             throw new UsageException(command + ": --" + name + " must be an integer, got \"" + v + "\"");
+        }
+        if (n > Integer.MAX_VALUE) {
+            throw new UsageException(command + ": --" + name + " must be at most " + Integer.MAX_VALUE + ", got " + v.trim());
         }
         if (n < min) {
             throw new UsageException(command + ": --" + name + " must be at least " + min + ", got " + n);
         }
-        return n;
+        return (int) n;
     }
 
     public long longValue(String name, long fallback) {
@@ -167,7 +170,10 @@ public final class ParsedArgs {
             throw new UsageException(command + ": --" + name + " must be a number, got \"" + v + "\"");
         }
         if (!Double.isFinite(d) || d < min || d > max) {
-            throw new UsageException(command + ": --" + name + " must be in [" + fmt(min) + ", " + fmt(max) + "], got " + v);
+            // An open-ended range reads "at least 0", not "in [0, 9223372036854775807]".
+            String range = max >= Double.MAX_VALUE ? "a finite number of at least " + fmt(min)
+                    : "in [" + fmt(min) + ", " + fmt(max) + "]";
+            throw new UsageException(command + ": --" + name + " must be " + range + ", got " + v);
         }
         return d;
     }

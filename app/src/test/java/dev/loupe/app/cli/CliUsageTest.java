@@ -121,6 +121,14 @@ class CliUsageTest {
         CliRun.of("generate", "--model", m, "--prompt", "a", "--temperature=-0.5").assertFails(Cli.USAGE, "--temperature", "-0.5");
         CliRun.of("generate", "--model", m, "--prompt", "a", "--top-p", "0").assertFails(Cli.USAGE, "--top-p", "0");
         CliRun.of("generate", "--model", m, "--prompt", " ").assertFails(Cli.USAGE, "--prompt is empty");
+        CliRun.of("analyze", "--model", m, "--plugin", "loupe.activations", "--prompt", "   ", "--out", "o")
+                .assertFails(Cli.USAGE, "--prompt is empty");
+        // Open-ended ranges and numbers past an int name the real limit, never Long.MAX_VALUE.
+        CliRun r = CliRun.of("generate", "--model", m, "--prompt", "a", "--temperature", "-1")
+                .assertFails(Cli.USAGE, "--temperature must be a finite number of at least 0, got -1");
+        assertFalse(r.err().contains("9223372036854775807"), r.err());
+        CliRun.of("generate", "--model", m, "--prompt", "a", "--max-new", "99999999999")
+                .assertFails(Cli.USAGE, "--max-new must be at most 2147483647, got 99999999999");
         CliRun.of("generate", "--model", m, "--prompt", "a", "--seed", "x1").assertFails(Cli.USAGE, "--seed", "\"x1\"");
         CliRun.of("info", "--model", m, "--device", "tpu").assertFails(Cli.USAGE, "--device", "\"tpu\"", "auto, cpu, gpu");
         CliRun.of("info", "--model", m, "--dtype", "f8").assertFails(Cli.USAGE, "--dtype", "\"f8\"");

@@ -23,14 +23,18 @@ final class HeadSpec {
     /** Layer -> heads (an empty set: every head), checked against the model; errors name {@code param}. */
     static Map<Integer, TreeSet<Integer>> parse(String spec, ModelInfo model, String param) {
         Map<Integer, TreeSet<Integer>> out = new TreeMap<>();
-        for (String word : spec.strip().split("[\\s,;]+")) {
+        List<String> words = words(spec);
+        if (words.isEmpty()) {
+            throw new IllegalArgumentException(param + ": \"" + spec + "\" names no head (write heads like L1H2 or layers like L1)");
+        }
+        for (String word : words) {
             Matcher m = ONE.matcher(word);
             if (!m.matches()) {
                 throw new IllegalArgumentException(param + ": \"" + word + "\" is not a head like L1H2 or a layer like L1");
             }
-            int layer = Integer.parseInt(m.group(1));
+            int layer = index(m.group(1));
             if (layer >= model.layers()) {
-                throw new IllegalArgumentException(param + ": " + word + " names layer " + layer + ", but the model has "
+                throw new IllegalArgumentException(param + ": " + word + " names layer " + m.group(1) + ", but the model has "
                         + "layers 0.." + (model.layers() - 1));
             }
             TreeSet<Integer> heads = out.computeIfAbsent(layer, l -> new TreeSet<>());
@@ -39,9 +43,9 @@ final class HeadSpec {
                 heads.add(-1);
                 continue;
             }
-            int head = Integer.parseInt(m.group(2));
+            int head = index(m.group(2));
             if (head >= model.heads()) {
-                throw new IllegalArgumentException(param + ": " + word + " names head " + head + ", but the model has "
+                throw new IllegalArgumentException(param + ": " + word + " names head " + m.group(2) + ", but the model has "
                         + "heads 0.." + (model.heads() - 1));
             }
             if (!heads.contains(-1)) {
@@ -49,6 +53,26 @@ final class HeadSpec {
             }
         }
         return out;
+    }
+
+    /** The spec's words; separators alone (",,,") give none. */
+    private static List<String> words(String spec) {
+        List<String> out = new ArrayList<>();
+        for (String w : spec.strip().split("[\\s,;]+")) {
+            if (!w.isEmpty()) {
+                out.add(w);
+            }
+        }
+        return out;
+    }
+
+    /** A layer or head number; one too large for an int is simply out of the model's range. */
+    private static int index(String digits) {
+        try {
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
+        }
     }
 
     /** Zero-ablation of the named heads' outputs, {@code blocks.L.attn.hook_z}, one intervention per layer. */
@@ -64,6 +88,6 @@ final class HeadSpec {
 
     /** The spec as it reads in a title: the words, comma-separated. */
     static String describe(String spec) {
-        return String.join(", ", spec.strip().split("[\\s,;]+"));
+        return String.join(", ", words(spec));
     }
 }
