@@ -117,7 +117,7 @@ final class AnalyzeCommand implements Command {
             Result result;
             String sessionFile = args.get(SESSION.name());
             Long runId = null;
-            try (SessionStore session = sessionFile == null ? null : openOrCreate(Path.of(sessionFile));
+            try (SessionStore session = sessionFile == null ? null : SessionStore.openOrCreate(Path.of(sessionFile));
                     LoupeModel model = ModelArgs.open(args)) {
                 RecordedAnalysis.Outcome outcome = RecordedAnalysis.run(session, model, plugin, params, input,
                         Progress.none());
@@ -148,10 +148,6 @@ final class AnalyzeCommand implements Command {
                     + plugin.info().version() + ", " + ResultCodec.typeName(result) + " \"" + result.title() + "\")"
                     + (runId == null ? "" : "; recorded as run " + runId + " in " + sessionFile));
         }
-    }
-
-    private static SessionStore openOrCreate(Path file) {
-        return Files.exists(file) ? SessionStore.open(file) : SessionStore.create(file);
     }
 
     /** Standard results always have a figure; a custom one only if its plugin registered one. */

@@ -1,9 +1,16 @@
 package dev.loupe.app.session;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The session schema as an ordered list of migrations; {@code PRAGMA user_version} holds the last one applied. To
@@ -36,6 +43,72 @@ final class Schema {
             }
         }
         return List.copyOf(migrations);
+    }
+
+    /**
+     * Why the file's tables are not the ones its schema version promises, or null. A file can carry Loupe's
+     * application id and a plausible user_version and still hold other tables (made by hand, or by another program);
+     * writing into those would fail half way, after some rows went in. So the tables and their columns are compared
+     * with the schema the released migrations build up to the file's version (in memory, once per version),
+     * before anything writes.
+     */
+    static String tableProblem(Connection file) throws SQLException {
+        int version = SqliteFiles.pragmaInt(file, "user_version");
+        Map<String, List<String>> expected = RELEASED_TABLES.computeIfAbsent(version, Schema::releasedTables);
+        Map<String, List<String>> found = tables(file);
+        for (var e : expected.entrySet()) {
+            List<String> columns = found.get(e.getKey());
+            if (columns == null) {
+                return "is not a complete Loupe session: table " + e.getKey() + " is missing (schema version " + version + ")";
+            }
+            // A later step may add columns; what the released steps made must all be there, with their types.
+            if (!columns.containsAll(e.getValue())) {
+                return "is not a Loupe session of schema version " + version + ": table " + e.getKey() + " has columns "
+                        + columns + " where Loupe expects " + e.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** Per schema version, the tables the released steps up to it make. */
+    private static final Map<Integer, Map<String, List<String>>> RELEASED_TABLES = new ConcurrentHashMap<>();
+
+    private static Map<String, List<String>> releasedTables(int version) {
+        try (Connection reference = DriverManager.getConnection("jdbc:sqlite::memory:")) {
+            for (Migration m : MIGRATIONS) {
+                if (m.version() <= version) {
+                    m.step().apply(reference);
+                }
+            }
+            return tables(reference);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the released schema steps do not apply to an empty database", e);
+        }
+    }
+
+    /** Table name -> "column TYPE" for every ordinary table (SQLite's own tables left out). */
+    private static Map<String, List<String>> tables(Connection c) throws SQLException {
+        Map<String, List<String>> out = new TreeMap<>();
+        List<String> names = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")) {
+            while (r.next()) {
+                names.add(r.getString(1));
+            }
+        }
+        for (String name : names) {
+            List<String> columns = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name, type FROM pragma_table_info(?)")) {
+                ps.setString(1, name);
+                try (ResultSet r = ps.executeQuery()) {
+                    while (r.next()) {
+                        columns.add(r.getString(1) + " " + r.getString(2));
+                    }
+                }
+            }
+            out.put(name, columns);
+        }
+        return out;
     }
 
     private static void v1(Connection c) throws SQLException {

@@ -74,6 +74,24 @@ public final class SessionStore implements AutoCloseable {
         return open(file, Schema.MIGRATIONS);
     }
 
+    /**
+     * Opens the session, or creates it if there is none. Safe when several processes do this to one new file at
+     * once: one creates it (complete, by an atomic rename) and the others open what it made.
+     */
+    public static SessionStore openOrCreate(Path file) {
+        if (Files.exists(file)) {
+            return open(file);
+        }
+        try {
+            return create(file);
+        } catch (SessionException e) {
+            if (e.getCause() instanceof FileAlreadyExistsException || Files.exists(file)) {
+                return open(file);
+            }
+            throw e;
+        }
+    }
+
     static SessionStore create(Path file, List<Migration> migrations) {
         List<Migration> steps = Schema.checked(migrations);
         Path target = file.toAbsolutePath().normalize();
@@ -92,10 +110,10 @@ public final class SessionStore implements AutoCloseable {
                 initialize(c, steps);
             }
             SqliteFiles.fsync(tmp);
-            Files.move(tmp, target);
+            SqliteFiles.moveIfAbsent(tmp, target);
             SqliteFiles.fsyncDir(dir);
         } catch (FileAlreadyExistsException e) {
-            throw new SessionException(target, "already exists; open it, or choose a new file name");
+            throw new SessionException(target, "already exists; open it, or choose a new file name", e);
         } catch (IOException e) {
             throw new SessionException(target, "cannot create the session: " + e.getMessage(), e);
         } catch (SQLException e) {
@@ -118,14 +136,20 @@ public final class SessionStore implements AutoCloseable {
             c = SqliteFiles.connect(f, false);
             // Validate before anything writes: a foreign or newer file must be left exactly as it was.
             problem = SqliteFiles.sessionProblem(c, Schema.latest(steps), false);
+            if (problem == null) {
+                problem = Schema.tableProblem(c);
+            }
             if (problem != null) {
                 throw new SessionException(f, problem);
             }
-            SqliteFiles.exec(c, "PRAGMA journal_mode=WAL");
-            // FULL: a commit that returned is on disk, so "autosaved after every run" survives power loss too.
             SqliteFiles.exec(c, "PRAGMA synchronous=FULL");
+            // Upgrade before switching the journal to WAL: switching writes the file header, so a failed upgrade
+            // that says "the file is unchanged" must not have switched it already.
             migrate(f, c, steps);
+            SqliteFiles.exec(c, "PRAGMA journal_mode=WAL");
+            // FULL (above): a commit that returned is on disk, so "autosaved after every run" survives power loss.
             SqliteFiles.exec(c, "PRAGMA foreign_keys=ON");
+            SqliteFiles.removeStaleTemps(f.getParent());
             return new SessionStore(f, c, Schema.latest(steps));
         } catch (SQLException e) {
             closeQuietly(c);
