@@ -87,6 +87,10 @@ final class ConfigFields {
             "dynamic", List.of("factor"),
             "llama3", List.of("factor", "low_freq_factor", "high_freq_factor", "original_max_position_embeddings"));
 
+    /** The fields of a rotary section Loupe reads; any other key holding an object is a per-layer-type section. */
+    private static final Set<String> ROPE_FIELDS = Set.of("rope_type", "type", "rope_theta", "factor", "low_freq_factor",
+            "high_freq_factor", "original_max_position_embeddings", "partial_rotary_factor");
+
     /**
      * Rotary settings in either layout: transformers 5's {@code rope_parameters} ({"rope_type", "rope_theta", scaling
      * fields}), or transformers 4's top-level {@code rope_theta} with an optional {@code rope_scaling} ({"type" or
@@ -101,7 +105,7 @@ final class ConfigFields {
         HfConfig section = v5 != null ? v5 : v4;
         if (v5 != null) {
             for (String key : v5.json().keySet()) {
-                if (v5.json().get(key).isJsonObject()) {
+                if (v5.json().get(key).isJsonObject() && !ROPE_FIELDS.contains(key)) {
                     throw v5.bad(key, "gives rotary settings per layer type; Loupe applies one rotary setting to every layer");
                 }
             }
