@@ -7,26 +7,22 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.loupe.engine.family.ModelFamilies;
+import dev.loupe.engine.family.ModelFamily;
 import dev.loupe.engine.format.CheckpointFolder;
 import dev.loupe.engine.format.HfConfig;
-import dev.loupe.engine.format.ModelFormatException;
 import dev.loupe.engine.format.TensorSource;
 import dev.loupe.engine.generate.Sampler;
 import dev.loupe.engine.hooks.HookContext;
 import dev.loupe.engine.hooks.HookGlob;
-import dev.loupe.engine.model.BertNet;
-import dev.loupe.engine.model.Gpt2Net;
 import dev.loupe.engine.model.KvCache;
-import dev.loupe.engine.model.LlamaNet;
 import dev.loupe.engine.model.TransformerNet;
 import dev.loupe.engine.model.Unembedding;
-import dev.loupe.engine.model.Weights;
 import dev.loupe.engine.tokenizer.ModelTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.function.LongConsumer;
 
 /**
@@ -42,8 +38,6 @@ public final class LoupeModel implements AutoCloseable {
         System.setProperty("ai.djl.offline", "true");
     }
 
-    private static final Set<String> LLAMA_TYPES = Set.of("llama", "mistral", "qwen2");
-
     private final Path dir;
     private final NDManager manager;
     private final TensorSource weightsSource;
@@ -53,15 +47,15 @@ public final class LoupeModel implements AutoCloseable {
     private final List<String> hookNames;
     private final java.util.Map<Long, String> tokenLabelCache = new java.util.HashMap<>();
 
-    private LoupeModel(Path dir, NDManager manager, TensorSource source, TransformerNet net, ModelTokenizer tokenizer,
-            ModelInfo info) {
+    private LoupeModel(Path dir, NDManager manager, TensorSource source, TransformerNet net, List<String> hookNames,
+            ModelTokenizer tokenizer, ModelInfo info) {
         this.dir = dir;
         this.manager = manager;
         this.weightsSource = source;
         this.net = net;
         this.tokenizer = tokenizer;
         this.info = info;
-        this.hookNames = List.copyOf(net.hookNames());
+        this.hookNames = List.copyOf(hookNames);
     }
 
     public static LoupeModel open(Path dir) {
@@ -71,7 +65,9 @@ public final class LoupeModel implements AutoCloseable {
     public static LoupeModel open(Path dir, ModelOptions options) {
         CheckpointFolder folder = CheckpointFolder.inspect(dir);
         HfConfig config = folder.readConfig();
-        String family = familyOf(config);
+        ModelFamily family = ModelFamilies.forConfig(config);
+        family.validate(config);
+        String modelType = config.optString("model_type", family.name()).toLowerCase(Locale.ROOT);
         Engine engine = pytorch();
         Device device = chooseDevice(engine, options.device());
         DataType compute = computeType(options.precision());
@@ -79,35 +75,16 @@ public final class LoupeModel implements AutoCloseable {
         NDManager manager = engine.newBaseManager(device);
         ModelTokenizer tokenizer = null;
         try {
-            String modelType = config.optString("model_type", family).toLowerCase(Locale.ROOT);
-            TransformerNet net;
-            Weights weights;
-            switch (family) {
-                case "gpt2", "looped" -> {
-                    weights = new Weights(source, manager, compute, "gpt2", "wte.weight", Gpt2Net.prefixes());
-                    net = new Gpt2Net(config, weights);
-                }
-                case "llama" -> {
-                    weights = new Weights(source, manager, compute, modelType, "embed_tokens.weight",
-                            LlamaNet.prefixes());
-                    net = new LlamaNet(config, modelType, weights);
-                }
-                case "bert" -> {
-                    weights = new Weights(source, manager, compute, "bert", "embeddings.word_embeddings.weight",
-                            BertNet.prefixes());
-                    net = new BertNet(config, weights);
-                }
-                default -> throw new IllegalStateException(family);
-            }
+            ModelFamily.Built built = family.build(config, modelType, source, manager, compute);
             if (folder.tokenizerFile() != null) {
                 tokenizer = ModelTokenizer.load(folder.tokenizerFile());
             }
-            var s = net.spec();
+            var s = built.net().spec();
             ModelInfo info = new ModelInfo(s.family(), s.modelType(), s.layers(), s.heads(), s.kvHeads(), s.dModel(),
-                    s.dHead(), s.dMlp(), s.dVocab(), s.contextLength(), weights.parameterCount(),
-                    weights.storageDtype(), dtypeName(compute), deviceName(device), s.causal(), s.hasLmHead(),
-                    s.blockSchedule(), folder.dir());
-            return new LoupeModel(folder.dir(), manager, source, net, tokenizer, info);
+                    s.dHead(), s.dMlp(), built.weights().parameterCount(), built.weights().storageDtype(),
+                    dtypeName(compute), deviceName(device), s.causal(), s.blockSchedule(), folder.dir(),
+                    built.modality());
+            return new LoupeModel(folder.dir(), manager, source, built.net(), family.hookNames(built), tokenizer, info);
         } catch (RuntimeException e) {
             if (tokenizer != null) {
                 tokenizer.close();
@@ -116,40 +93,6 @@ public final class LoupeModel implements AutoCloseable {
             source.close();
             throw e;
         }
-    }
-
-    /** gpt2, llama or bert, from model_type (or, failing that, the architectures list). */
-    static String familyOf(HfConfig config) {
-        String type = config.optString("model_type", "").toLowerCase(Locale.ROOT);
-        if (type.equals("gpt2")) {
-            return "gpt2";
-        }
-        if (type.equals("loupe_looped")) {
-            return "looped";
-        }
-        if (LLAMA_TYPES.contains(type)) {
-            return "llama";
-        }
-        if (type.equals("bert")) {
-            return "bert";
-        }
-        if (type.isEmpty() && config.json().has("architectures")) {
-            String arch = config.json().get("architectures").toString();
-            if (arch.contains("GPT2")) {
-                return "gpt2";
-            }
-            if (arch.contains("Llama") || arch.contains("Mistral") || arch.contains("Qwen2")) {
-                return "llama";
-            }
-            if (arch.contains("Bert")) {
-                return "bert";
-            }
-        }
-        if (type.isEmpty()) {
-            throw new ModelFormatException(config.file() + ": missing field \"model_type\"");
-        }
-        throw new ModelFormatException(config.file() + ": model_type \"" + type
-                + "\" is not supported (Loupe runs gpt2, llama, mistral, qwen2, bert and loupe_looped)");
     }
 
     private static Engine pytorch() {

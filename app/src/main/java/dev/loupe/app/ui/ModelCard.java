@@ -3,6 +3,7 @@ package dev.loupe.app.ui;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.loupe.engine.ModelInfo;
+import dev.loupe.engine.TextSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,9 +48,11 @@ public final class ModelCard {
             return new ModelInfo(o.get("family").getAsString(), o.get("model_type").getAsString(),
                     o.get("layers").getAsInt(), o.get("heads").getAsInt(), o.get("kv_heads").getAsInt(),
                     o.get("d_model").getAsInt(), o.get("d_head").getAsInt(), o.get("d_mlp").getAsInt(),
-                    o.get("d_vocab").getAsInt(), o.get("context_length").getAsInt(), o.get("parameters").getAsLong(),
-                    o.get("dtype").getAsString(), o.get("compute_dtype").getAsString(), o.get("device").getAsString(),
-                    o.get("causal").getAsBoolean(), o.get("lm_head").getAsBoolean(), schedule, path);
+                    o.get("parameters").getAsLong(), o.get("dtype").getAsString(),
+                    o.get("compute_dtype").getAsString(), o.get("device").getAsString(),
+                    o.get("causal").getAsBoolean(), schedule, path,
+                    new TextSpec(o.get("d_vocab").getAsInt(), o.get("context_length").getAsInt(),
+                            o.get("lm_head").getAsBoolean()));
         } catch (RuntimeException e) {
             return null;
         }

@@ -18,10 +18,13 @@ import java.nio.file.Path;
 public final class HfConfig {
     private final Path file;
     private final JsonObject json;
+    /** "" for config.json itself; "rope_parameters." for a section, so errors name the field as a path. */
+    private final String prefix;
 
-    private HfConfig(Path file, JsonObject json) {
+    private HfConfig(Path file, JsonObject json, String prefix) {
         this.file = file;
         this.json = json;
+        this.prefix = prefix;
     }
 
     public static HfConfig read(Path file) {
@@ -30,7 +33,7 @@ public final class HfConfig {
             if (!root.isJsonObject()) {
                 throw new ModelFormatException(file + ": expected a JSON object at the top level");
             }
-            return new HfConfig(file, root.getAsJsonObject());
+            return new HfConfig(file, root.getAsJsonObject(), "");
         } catch (NoSuchFileException e) {
             throw new ModelFormatException(file + ": file not found (a Hugging Face checkpoint folder needs config.json)");
         } catch (JsonParseException e) {
@@ -41,7 +44,21 @@ public final class HfConfig {
     }
 
     public static HfConfig of(Path file, JsonObject json) {
-        return new HfConfig(file, json);
+        return new HfConfig(file, json, "");
+    }
+
+    /**
+     * The object under {@code field} (e.g. rope_parameters) read with the same typed getters, its errors naming
+     * {@code field.inner}; null when the field is absent or null.
+     */
+    public HfConfig optSection(String field) {
+        JsonObject o = optObject(field);
+        return o == null ? null : new HfConfig(file, o, prefix + field + ".");
+    }
+
+    /** The field's name as errors spell it: "factor" inside rope_parameters is "rope_parameters.factor". */
+    public String path(String field) {
+        return prefix + field;
     }
 
     public Path file() {
@@ -123,7 +140,7 @@ public final class HfConfig {
                 return requireInt(f, 1);
             }
         }
-        throw new ModelFormatException(file + ": missing field \"" + fields[0] + "\"");
+        throw new ModelFormatException(file + ": missing field \"" + prefix + fields[0] + "\"");
     }
 
     public JsonObject optObject(String field) {
@@ -137,13 +154,37 @@ public final class HfConfig {
         return e.getAsJsonObject();
     }
 
+    /**
+     * Token ids such as eos_token_id, which configs give as one integer or a list of them; empty when absent or
+     * null.
+     */
+    public long[] optIdList(String field) {
+        if (!has(field)) {
+            return new long[0];
+        }
+        JsonElement e = json.get(field);
+        if (!e.isJsonArray()) {
+            return new long[] {requireInt(field, 0)};
+        }
+        long[] ids = new long[e.getAsJsonArray().size()];
+        for (int i = 0; i < ids.length; i++) {
+            JsonElement id = e.getAsJsonArray().get(i);
+            if (!id.isJsonPrimitive() || !id.getAsJsonPrimitive().isNumber() || id.getAsDouble() != Math.rint(id.getAsDouble())
+                    || id.getAsDouble() < 0 || id.getAsDouble() > Integer.MAX_VALUE) {
+                throw bad(field, "entry " + i + " is " + id + "; token ids must be non-negative integers");
+            }
+            ids[i] = id.getAsLong();
+        }
+        return ids;
+    }
+
     public ModelFormatException bad(String field, String what) {
-        return new ModelFormatException(file + ": field \"" + field + "\" " + what);
+        return new ModelFormatException(file + ": field \"" + prefix + field + "\" " + what);
     }
 
     private JsonElement require(String field) {
         if (!has(field)) {
-            throw new ModelFormatException(file + ": missing field \"" + field + "\"");
+            throw new ModelFormatException(file + ": missing field \"" + prefix + field + "\"");
         }
         return json.get(field);
     }

@@ -48,7 +48,7 @@ public final class Gpt2Net extends TransformerNet {
         int inner = c.has("n_inner") ? c.requireInt("n_inner", 1) : 4 * d;
         int vocab = c.requireInt("vocab_size", 1);
         int ctx = c.requireIntAlias("n_positions", "max_position_embeddings");
-        long[] eos = c.has("eos_token_id") ? new long[] {c.requireInt("eos_token_id")} : new long[0];
+        long[] eos = c.optIdList("eos_token_id");
         List<String> letters = new java.util.ArrayList<>();
         if (c.has("block_schedule")) {
             for (int b : schedule) {

@@ -2,8 +2,6 @@ package dev.loupe.engine.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import dev.loupe.engine.format.HfConfig;
 import dev.loupe.engine.hooks.HookContext;
 import java.util.ArrayList;
@@ -55,31 +53,22 @@ public final class LlamaNet extends TransformerNet {
         int vocab = c.requireInt("vocab_size", 1);
         int ctx = c.optInt("max_position_embeddings", 2048);
         return new NetSpec("llama", modelType, layers, heads, kvHeads, d, headDim, inter, vocab, ctx, true, true,
-                List.of(), eosIds(c));
+                List.of(), c.optIdList("eos_token_id"));
     }
 
-    static long[] eosIds(HfConfig c) {
-        if (!c.has("eos_token_id")) {
-            return new long[0];
-        }
-        JsonElement e = c.json().get("eos_token_id");
-        if (e.isJsonArray()) {
-            JsonArray a = e.getAsJsonArray();
-            long[] ids = new long[a.size()];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = a.get(i).getAsLong();
-            }
-            return ids;
-        }
-        return new long[] {c.requireInt("eos_token_id")};
-    }
-
-    public LlamaNet(HfConfig c, String modelType, Weights w) {
+    /**
+     * @param rope          the rotary settings, read by the family from either config layout
+     * @param slidingWindow per layer, the sliding window (0 = full causal attention), as the family read it
+     */
+    public LlamaNet(HfConfig c, String modelType, RopeSpec rope, int[] slidingWindow, Weights w) {
         super(spec(c, modelType));
+        if (slidingWindow.length != spec.layers()) {
+            throw new IllegalArgumentException(slidingWindow.length + " sliding windows for " + spec.layers() + " layers");
+        }
         this.eps = c.optDouble("rms_norm_eps", 1e-6);
         this.activation = Ops.Activation.parse(c, "hidden_act", c.optString("hidden_act", "silu"));
-        this.rotary = new Rotary(c, spec.dHead());
-        this.slidingWindow = slidingWindows(c, modelType, spec.layers());
+        this.rotary = new Rotary(rope, spec.dHead(), spec.contextLength());
+        this.slidingWindow = slidingWindow.clone();
         boolean qwen = modelType.toLowerCase(Locale.ROOT).startsWith("qwen2");
         boolean attentionBias = c.optBoolean("attention_bias", false);
         boolean qkvBias = qwen || attentionBias;
@@ -119,46 +108,6 @@ public final class LlamaNet extends TransformerNet {
                     t(w.get(m + "down_proj.weight", d, inter)), mlpBias ? w.get(m + "down_proj.bias", d) : null);
         }
         w.checkAllUsed(IGNORABLE);
-    }
-
-    /**
-     * Per-layer sliding window (0 = full causal attention), as transformers' configs define it. Mistral: every layer,
-     * sliding_window defaulting to 4096 (null = none). Qwen2: only with use_sliding_window, then on the layers that
-     * layer_types marks "sliding_attention", or when layer_types is absent, from max_window_layers (default 28) on.
-     */
-    private static int[] slidingWindows(HfConfig c, String modelType, int layers) {
-        int[] out = new int[layers];
-        String type = modelType.toLowerCase(Locale.ROOT);
-        boolean qwen = type.startsWith("qwen2");
-        boolean mistral = type.equals("mistral") || type.equals("mixtral");
-        if (!qwen && !mistral) {
-            return out;
-        }
-        if (qwen && !c.optBoolean("use_sliding_window", false)) {
-            return out;
-        }
-        boolean explicitNull = c.json().has("sliding_window") && c.json().get("sliding_window").isJsonNull();
-        if (explicitNull) {
-            return out;
-        }
-        int window = c.has("sliding_window") ? c.requireInt("sliding_window", 1) : 4096;
-        if (c.has("layer_types")) {
-            JsonElement types = c.json().get("layer_types");
-            if (!types.isJsonArray() || types.getAsJsonArray().size() != layers) {
-                throw c.bad("layer_types", "must list one attention type per layer (" + layers + "), found " + types);
-            }
-            for (int l = 0; l < layers; l++) {
-                if ("sliding_attention".equals(types.getAsJsonArray().get(l).getAsString())) {
-                    out[l] = window;
-                }
-            }
-            return out;
-        }
-        int from = qwen ? c.optInt("max_window_layers", 28) : 0;
-        for (int l = from; l < layers; l++) {
-            out[l] = window;
-        }
-        return out;
     }
 
     private static NDArray t(NDArray linearWeight) {

@@ -3,13 +3,11 @@ package dev.loupe.engine.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import com.google.gson.JsonObject;
-import dev.loupe.engine.format.HfConfig;
-import java.util.Locale;
 
 /**
  * Rotary position embeddings as Hugging Face's Llama computes them (the rotate-half layout), with the default,
- * "linear", "dynamic" (NTK) and "llama3" frequency schedules. Frequencies are rounded through F32 exactly as
+ * "linear", "dynamic" (NTK) and "llama3" frequency schedules (read from either config layout into a RopeSpec by
+ * the family). Frequencies are rounded through F32 exactly as
  * PyTorch does in F32, so that angles at large positions agree with the reference to the last bit that matters.
  */
 final class Rotary {
@@ -20,37 +18,23 @@ final class Rotary {
     private final double factor;
     private final int maxPositions;
 
-    Rotary(HfConfig c, int headDim) {
+    Rotary(RopeSpec rope, int headDim, int maxPositions) {
         this.dim = headDim;
-        this.base = c.optDouble("rope_theta", 10000.0);
-        this.maxPositions = c.optInt("max_position_embeddings", 2048);
-        if (c.has("partial_rotary_factor") && c.requireDouble("partial_rotary_factor") != 1.0) {
-            throw c.bad("partial_rotary_factor", "is " + c.requireDouble("partial_rotary_factor")
-                    + ": partial rotary embeddings are not part of the Llama layout Loupe implements");
-        }
-        JsonObject scaling = c.optObject("rope_scaling");
-        String t = "default";
-        double f = 1.0;
+        this.base = rope.theta();
+        this.maxPositions = maxPositions;
+        this.type = rope.type();
+        this.factor = rope.factor();
         float[] freqs = defaultInvFreq(base, dim);
-        if (scaling != null) {
-            String key = scaling.has("rope_type") ? "rope_type" : "type";
-            t = scaling.has(key) ? scaling.get(key).getAsString().toLowerCase(Locale.ROOT) : "default";
-            f = scaling.has("factor") ? scaling.get("factor").getAsDouble() : 1.0;
-            switch (t) {
-                case "default" -> { }
-                case "linear" -> {
-                    for (int i = 0; i < freqs.length; i++) {
-                        freqs[i] = (float) (freqs[i] / f);
-                    }
+        switch (type) {
+            case "default", "dynamic" -> { } // dynamic: adjusted per sequence length in invFreqFor
+            case "linear" -> {
+                for (int i = 0; i < freqs.length; i++) {
+                    freqs[i] = (float) (freqs[i] / factor);
                 }
-                case "dynamic" -> { } // adjusted per sequence length in invFreqFor
-                case "llama3" -> freqs = llama3(freqs, scaling, f, c);
-                default -> throw c.bad("rope_scaling", "has type \"" + t
-                        + "\", which Loupe does not implement (default, linear, dynamic, llama3)");
             }
+            case "llama3" -> freqs = llama3(freqs, rope);
+            default -> throw new IllegalArgumentException("rope type " + type + " (the family should have refused it)");
         }
-        this.type = t;
-        this.factor = f;
         this.invFreq = freqs;
     }
 
@@ -63,15 +47,11 @@ final class Rotary {
         return out;
     }
 
-    private static float[] llama3(float[] freqs, JsonObject s, double factor, HfConfig c) {
-        for (String k : new String[] {"factor", "low_freq_factor", "high_freq_factor", "original_max_position_embeddings"}) {
-            if (!s.has(k)) {
-                throw c.bad("rope_scaling", "of type llama3 needs \"" + k + "\"");
-            }
-        }
-        double low = s.get("low_freq_factor").getAsDouble();
-        double high = s.get("high_freq_factor").getAsDouble();
-        double oldContext = s.get("original_max_position_embeddings").getAsDouble();
+    private static float[] llama3(float[] freqs, RopeSpec rope) {
+        double factor = rope.factor();
+        double low = rope.lowFreqFactor();
+        double high = rope.highFreqFactor();
+        double oldContext = rope.originalMaxPositions();
         double lowWavelen = oldContext / low;
         double highWavelen = oldContext / high;
         float[] out = new float[freqs.length];
