@@ -1,6 +1,5 @@
 package dev.loupe.app.ui.model;
 
-import dev.loupe.app.ui.shell.MainViewModel;
 import java.nio.file.Path;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
@@ -19,8 +18,7 @@ import javafx.scene.layout.VBox;
 /** The model panel: open and recent buttons, the model's name, its card, and the last error opening one. */
 public final class ModelPanel extends VBox {
 
-    public ModelPanel(MainViewModel main) {
-        ModelViewModel vm = main.model();
+    public ModelPanel(ModelViewModel vm) {
         getStyleClass().add("panel");
         setSpacing(6);
 
@@ -28,7 +26,7 @@ public final class ModelPanel extends VBox {
         open.setId("open-model");
         open.setTooltip(new Tooltip("A Hugging Face checkpoint folder (config.json, *.safetensors, tokenizer.json);"
                 + " you can also drop a folder on the window. Ctrl+O"));
-        open.setOnAction(e -> main.chooseAndOpenModel());
+        open.setOnAction(e -> vm.chooseAndOpen());
         MenuButton recent = new MenuButton("Recent");
         recent.setId("recent-models");
         Runnable fillRecent = () -> {

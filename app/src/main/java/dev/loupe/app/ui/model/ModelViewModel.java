@@ -53,6 +53,13 @@ public final class ModelViewModel {
         recent.setAll(recentStore.list());
     }
 
+    /** File ▸ Open model: a folder chooser that starts beside the open model, or the most recent one. */
+    public void chooseAndOpen() {
+        LoupeModel m = model();
+        Path initial = m != null ? m.dir().getParent() : recent.isEmpty() ? null : recent.get(0).getParent();
+        ui.chooseFolder("Open a checkpoint folder", initial).ifPresent(this::open);
+    }
+
     /** Opens a checkpoint folder (a file inside one, as dropped from a file manager, means its folder). */
     public TaskHandle open(Path path) {
         Path dir = Files.isRegularFile(path) ? path.toAbsolutePath().getParent() : path.toAbsolutePath();

@@ -1,7 +1,7 @@
 package dev.loupe.app.ui.plugins;
 
 import dev.loupe.app.plugins.PluginRegistry.LoadedPlugin;
-import dev.loupe.app.ui.shell.MainViewModel;
+import dev.loupe.app.ui.runs.RunsViewModel;
 import javafx.collections.ListChangeListener;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
@@ -16,8 +16,7 @@ import javafx.scene.layout.VBox;
  */
 public final class PluginPanel extends VBox {
 
-    public PluginPanel(MainViewModel main) {
-        PluginsViewModel vm = main.plugins();
+    public PluginPanel(PluginsViewModel vm, RunsViewModel runs) {
         getStyleClass().add("panel");
         setSpacing(6);
 
@@ -47,17 +46,17 @@ public final class PluginPanel extends VBox {
         run.getStyleClass().add("run-button");
         run.setDefaultButton(false);
         run.setMaxWidth(Double.MAX_VALUE);
-        run.disableProperty().bind(main.canRunBinding().not());
-        run.setOnAction(e -> main.run());
+        run.disableProperty().bind(runs.canRunBinding().not());
+        run.setOnAction(e -> runs.run());
         Tooltip runTip = new Tooltip();
-        runTip.textProperty().bind(javafx.beans.binding.Bindings.when(main.canRunBinding())
-                .then("Run the plugin on the prompt (Ctrl+R or F5)").otherwise(main.runHintProperty()));
+        runTip.textProperty().bind(javafx.beans.binding.Bindings.when(runs.canRunBinding())
+                .then("Run the plugin on the prompt (Ctrl+R or F5)").otherwise(runs.runHintProperty()));
         run.setTooltip(runTip);
         Label hint = new Label();
         hint.setId("run-hint");
         hint.getStyleClass().add("hint");
         hint.setWrapText(true);
-        hint.textProperty().bind(main.runHintProperty());
+        hint.textProperty().bind(runs.runHintProperty());
 
         Label problems = new Label();
         problems.setId("plugin-problems");

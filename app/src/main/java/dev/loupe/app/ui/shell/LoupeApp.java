@@ -54,10 +54,10 @@ public final class LoupeApp extends Application {
         viewModel.start(session == null ? null : Path.of(session));
         String model = named.get("model");
         if (model != null) {
-            viewModel.openModel(Path.of(model));
+            viewModel.model().open(Path.of(model));
         } else if (session == null) {
             // A first start shows something real at once: the shipped tiny-lm, when it is installed.
-            SampleModels.find(SampleModels.TINY_LM).ifPresent(viewModel::openModel);
+            SampleModels.find(SampleModels.TINY_LM).ifPresent(viewModel.model()::open);
         }
         stage.show();
     }

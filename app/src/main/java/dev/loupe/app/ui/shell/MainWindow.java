@@ -4,6 +4,7 @@ import dev.loupe.app.ui.UiServices;
 import dev.loupe.app.ui.input.InputPanel;
 import dev.loupe.app.ui.model.ModelPanel;
 import dev.loupe.app.ui.plugins.PluginPanel;
+import dev.loupe.app.ui.session.SessionViewModel;
 import dev.loupe.app.ui.workspace.WorkspaceView;
 import java.io.File;
 import java.nio.file.Path;
@@ -80,12 +81,12 @@ public final class MainWindow {
 
     public void bind(MainViewModel viewModel) {
         this.vm = viewModel;
-        workspaceView = new WorkspaceView(vm);
+        workspaceView = new WorkspaceView(vm.workspace(), vm.session());
 
         VBox sidebar = new VBox(
-                section("Model", new ModelPanel(vm)),
+                section("Model", new ModelPanel(vm.model())),
                 section("Input", new InputPanel(vm.input())),
-                section("Analysis", new PluginPanel(vm)));
+                section("Analysis", new PluginPanel(vm.plugins(), vm.runs())));
         sidebar.getStyleClass().add("sidebar");
         ScrollPane sideScroll = new ScrollPane(sidebar);
         sideScroll.setFitToWidth(true);
@@ -108,10 +109,10 @@ public final class MainWindow {
         vm.themeProperty().addListener((obs, old, t) -> applyTheme(t));
 
         stage.titleProperty().bind(Bindings.createStringBinding(() -> {
-            Path f = vm.sessionFileProperty().get();
+            Path f = vm.session().sessionFileProperty().get();
             String model = vm.model().openedProperty().get() == null ? "" : " · " + vm.model().titleProperty().get();
             return "Loupe" + (f == null ? "" : " — " + f.getFileName()) + model;
-        }, vm.sessionFileProperty(), vm.model().openedProperty(), vm.model().titleProperty()));
+        }, vm.session().sessionFileProperty(), vm.model().openedProperty(), vm.model().titleProperty()));
     }
 
     private static TitledPane section(String title, javafx.scene.Node content) {
@@ -129,7 +130,7 @@ public final class MainWindow {
             for (Path p : vm.model().recent()) {
                 MenuItem i = new MenuItem(p.toString());
                 i.setMnemonicParsing(false);
-                i.setOnAction(e -> vm.openModel(p));
+                i.setOnAction(e -> vm.model().open(p));
                 recent.getItems().add(i);
             }
             recent.setDisable(recent.getItems().isEmpty());
@@ -137,26 +138,26 @@ public final class MainWindow {
         vm.model().recent().addListener((ListChangeListener<Path>) c -> fillRecent.run());
         fillRecent.run();
         file.getItems().addAll(
-                item("_Open model…", "Shortcut+O", e -> vm.chooseAndOpenModel()),
+                item("_Open model…", "Shortcut+O", e -> vm.model().chooseAndOpen()),
                 recent,
                 new SeparatorMenuItem(),
-                item("_New session", null, e -> vm.newSession()),
-                item("Open _session…", "Shortcut+Shift+O", e -> vm.chooseAndOpenSession()),
-                item("_Save session", "Shortcut+S", e -> vm.saveSession()),
-                item("Save session _as…", "Shortcut+Shift+S", e -> vm.chooseAndSaveSessionAs()),
-                item("Export session…", null, e -> vm.chooseAndExportSession()),
-                item("Import session…", null, e -> vm.chooseAndImportSession()),
+                item("_New session", null, e -> vm.session().newSession()),
+                item("Open _session…", "Shortcut+Shift+O", e -> vm.session().chooseAndOpenSession()),
+                item("_Save session", "Shortcut+S", e -> vm.session().saveSession()),
+                item("Save session _as…", "Shortcut+Shift+S", e -> vm.session().chooseAndSaveSessionAs()),
+                item("Export session…", null, e -> vm.session().chooseAndExportSession()),
+                item("Import session…", null, e -> vm.session().chooseAndImportSession()),
                 new SeparatorMenuItem(),
-                item("_Export figure as PNG…", "Shortcut+E", e -> vm.chooseAndExportFigure("png")),
-                item("Export figure as SVG…", "Shortcut+Shift+E", e -> vm.chooseAndExportFigure("svg")),
-                item("Export data as CSV…", null, e -> vm.chooseAndExportData("csv")),
-                item("Export data as JSON…", null, e -> vm.chooseAndExportData("json")),
+                item("_Export figure as PNG…", "Shortcut+E", e -> vm.exports().chooseAndExportFigure("png")),
+                item("Export figure as SVG…", "Shortcut+Shift+E", e -> vm.exports().chooseAndExportFigure("svg")),
+                item("Export data as CSV…", null, e -> vm.exports().chooseAndExportData("csv")),
+                item("Export data as JSON…", null, e -> vm.exports().chooseAndExportData("json")),
                 new SeparatorMenuItem(),
                 item("_Quit", "Shortcut+Q", e -> stage.close()));
 
         Menu run = new Menu("_Run");
-        MenuItem runItem = item("_Run", "Shortcut+R", e -> vm.run());
-        runItem.disableProperty().bind(vm.canRunBinding().not());
+        MenuItem runItem = item("_Run", "Shortcut+R", e -> vm.runs().run());
+        runItem.disableProperty().bind(vm.runs().canRunBinding().not());
         MenuItem cancel = item("_Cancel", null, e -> vm.status().cancel());
         cancel.disableProperty().bind(vm.status().cancellableProperty().not());
         run.getItems().addAll(runItem, cancel);
@@ -189,8 +190,8 @@ public final class MainWindow {
     /** F5 runs too: a menu item has only one accelerator. */
     private void installShortcuts() {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F5), () -> {
-            if (vm.canRunBinding().get()) {
-                vm.run();
+            if (vm.runs().canRunBinding().get()) {
+                vm.runs().run();
             }
         });
     }
@@ -251,10 +252,10 @@ public final class MainWindow {
     }
 
     void openDropped(Path p) {
-        if (p.getFileName().toString().endsWith("." + MainViewModel.SESSION_EXTENSION) && !p.toFile().isDirectory()) {
-            vm.openSession(p);
+        if (p.getFileName().toString().endsWith("." + SessionViewModel.SESSION_EXTENSION) && !p.toFile().isDirectory()) {
+            vm.session().openSession(p);
         } else {
-            vm.openModel(p);
+            vm.model().open(p);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.loupe.app.ui.workspace;
 
-import dev.loupe.app.ui.shell.MainViewModel;
+import dev.loupe.app.ui.session.SessionViewModel;
 import dev.loupe.viewers.ResultView;
 import dev.loupe.viewers.ResultViews;
 import java.util.ArrayList;
@@ -26,15 +26,15 @@ import javafx.util.Duration;
  * closes back to it.
  */
 public final class WorkspaceView extends SplitPane {
-    private final MainViewModel main;
+    private final SessionViewModel session;
     private final WorkspaceViewModel vm;
     private final TabPane tabPane = new TabPane();
     private final Map<RunTab, Tab> fxTabs = new IdentityHashMap<>();
     private boolean syncing;
 
-    public WorkspaceView(MainViewModel main) {
-        this.main = main;
-        this.vm = main.workspace();
+    public WorkspaceView(WorkspaceViewModel vm, SessionViewModel session) {
+        this.session = session;
+        this.vm = vm;
         setOrientation(Orientation.VERTICAL);
         tabPane.setId("workspace-tabs");
         tabPane.setTabDragPolicy(TabPane.TabDragPolicy.REORDER);
@@ -69,7 +69,7 @@ public final class WorkspaceView extends SplitPane {
         });
         // Notes are saved when the typing pauses and when the area loses focus, so a crash loses seconds at most.
         PauseTransition typingPause = new PauseTransition(Duration.seconds(2));
-        typingPause.setOnFinished(e -> main.autosave());
+        typingPause.setOnFinished(e -> session.autosave());
         notes.textProperty().addListener((obs, old, text) -> {
             if (notes.isFocused()) {
                 typingPause.playFromStart();
@@ -78,7 +78,7 @@ public final class WorkspaceView extends SplitPane {
         notes.focusedProperty().addListener((obs, was, is) -> {
             if (!is) {
                 typingPause.stop();
-                main.autosave();
+                session.autosave();
             }
         });
 
@@ -165,7 +165,7 @@ public final class WorkspaceView extends SplitPane {
         // The view model decides: it saves the tab's notes and the workspace, then removes the tab.
         tab.setOnCloseRequest(e -> {
             e.consume();
-            main.closeTab(t);
+            session.closeTab(t);
         });
         return tab;
     }

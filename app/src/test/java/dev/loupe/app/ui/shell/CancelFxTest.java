@@ -62,7 +62,7 @@ class CancelFxTest {
             vm.start(null);
             stage.show();
         });
-        robot.interact(() -> vm.openModel(modelDir));
+        robot.interact(() -> vm.model().open(modelDir));
         FxWait.until("the model is open", () -> vm.model().model() != null);
         robot.clickOn("#prompt").write(MainViewModelTest.PROMPT);
         robot.interact(() -> vm.plugins().select(TestPlugins.BLOCKING));

@@ -64,7 +64,7 @@ class LoupeAppFxTest {
     private LoupeApp launch(String... args) throws Exception {
         app = (LoupeApp) FxToolkit.setupApplication(LoupeApp.class, args);
         MainViewModel vm = app.viewModel();
-        FxWait.until("a session is open", () -> vm.sessionFileProperty().get() != null);
+        FxWait.until("a session is open", () -> vm.session().sessionFileProperty().get() != null);
         return app;
     }
 
@@ -79,7 +79,7 @@ class LoupeAppFxTest {
     /** Opens the model through the view model (a DirectoryChooser cannot be driven headless), types, runs. */
     private void openTypeAndRun() {
         MainViewModel vm = app.viewModel();
-        robot.interact(() -> vm.openModel(modelDir));
+        robot.interact(() -> vm.model().open(modelDir));
         FxWait.until("the model card shows", () -> "tiny-gpt2".equals(robot.lookup("#model-title").queryAs(Label.class).getText()));
         robot.clickOn("#prompt").write(MainViewModelTest.PROMPT);
         FxWait.until("the token count shows", () -> "4 tokens".equals(robot.lookup("#token-count").queryAs(Label.class).getText()));
@@ -110,7 +110,7 @@ class LoupeAppFxTest {
         robot.press(KeyCode.CONTROL).type(KeyCode.S).release(KeyCode.CONTROL);
         FxWait.until("the save is confirmed", () -> robot.lookup("#status-bar").queryAs(StatusBar.class).getText()
                 .startsWith("Session saved"));
-        Path session = FxWait.onFx(() -> vm.sessionFileProperty().get());
+        Path session = FxWait.onFx(() -> vm.session().sessionFileProperty().get());
 
         FxToolkit.cleanupApplication(app);
         app = null;
@@ -141,7 +141,7 @@ class LoupeAppFxTest {
         MainViewModel vm = app.viewModel();
         Path notAModel = Files.createDirectories(tmp.resolve("not-a-model"));
 
-        robot.interact(() -> vm.openModel(notAModel));
+        robot.interact(() -> vm.model().open(notAModel));
 
         FxWait.until("the error shows", () -> robot.lookup("#model-error").queryAs(Label.class).isVisible());
         String error = text("#model-error");

@@ -83,13 +83,13 @@ class MainViewModelTest {
     /** Opens the test model, types the prompt and runs Activations with maxDims 16. */
     private RunTab runActivations(MainViewModel v) {
         if (v.model().model() == null) {
-            v.openModel(modelDir);
+            v.model().open(modelDir);
         }
         v.input().promptProperty().set(PROMPT);
         assertTrue(v.plugins().select(ActivationsPlugin.ID));
         v.plugins().formProperty().get().field("maxDims").valueProperty().set(16);
         int before = v.workspace().tabs().size();
-        v.run();
+        v.runs().run();
         assertEquals(before + 1, v.workspace().tabs().size(), "errors: " + ui.errors);
         return v.workspace().tabs().get(before);
     }
@@ -97,11 +97,11 @@ class MainViewModelTest {
     @Test
     void startsInANewSessionInTheLoupeHome() {
         start(null);
-        Path f = vm.sessionFileProperty().get();
+        Path f = vm.session().sessionFileProperty().get();
         assertNotNull(f);
         assertEquals(home.sessionsDir(), f.getParent());
         assertTrue(Files.isRegularFile(f));
-        assertEquals("Open a model first (File ▸ Open model…, Ctrl+O)", vm.runHintProperty().get());
+        assertEquals("Open a model first (File ▸ Open model…, Ctrl+O)", vm.runs().runHintProperty().get());
     }
 
     @Test
@@ -111,14 +111,14 @@ class MainViewModelTest {
         assertEquals(1, ui.errors.size());
         assertTrue(ui.errors.get(0).startsWith("Could not open the session: " + damaged), ui.errors.get(0));
         assertFalse(ui.errors.get(0).contains("\n"));
-        assertEquals(home.sessionsDir(), vm.sessionFileProperty().get().getParent());
+        assertEquals(home.sessionsDir(), vm.session().sessionFileProperty().get().getParent());
         assertEquals("not a database at all, just text", Files.readString(damaged), "the bad file is left alone");
     }
 
     @Test
     void openingAModelFillsTheCardAndTheHookListAndIsRemembered() {
         start(null);
-        vm.openModel(modelDir);
+        vm.model().open(modelDir);
         assertEquals("tiny-gpt2", vm.model().titleProperty().get());
         assertTrue(vm.model().card().contains(new ModelCard.Row("Layers", "2")));
         assertTrue(vm.model().card().contains(new ModelCard.Row("Heads", "4")));
@@ -128,10 +128,10 @@ class MainViewModelTest {
         vm.plugins().select(ActivationsPlugin.ID);
         ParamField hook = vm.plugins().formProperty().get().field("hook");
         assertTrue(hook.choices().contains("blocks.1.hook_resid_post"), hook.choices().toString());
-        assertEquals("Type a prompt", vm.runHintProperty().get());
+        assertEquals("Type a prompt", vm.runs().runHintProperty().get());
         vm.input().promptProperty().set(PROMPT);
         assertEquals("4 tokens", vm.input().tokenTextProperty().get());
-        assertTrue(vm.canRunBinding().get());
+        assertTrue(vm.runs().canRunBinding().get());
     }
 
     @Test
@@ -141,7 +141,7 @@ class MainViewModelTest {
         LoupeModel open = vm.model().model();
         Path empty = Files.createDirectories(tmp.resolve("not-a-model"));
 
-        vm.openModel(empty);
+        vm.model().open(empty);
 
         assertEquals(1, ui.errors.size());
         String error = ui.errors.get(0);
@@ -152,7 +152,7 @@ class MainViewModelTest {
         assertEquals("tiny-gpt2", vm.model().titleProperty().get());
         assertEquals(List.of(tab), vm.workspace().tabs());
 
-        vm.openModel(tmp.resolve("nowhere"));
+        vm.model().open(tmp.resolve("nowhere"));
         assertTrue(vm.model().errorProperty().get().endsWith("no such folder (a model is a Hugging Face checkpoint folder)"),
                 vm.model().errorProperty().get());
         assertSame(open, vm.model().model());
@@ -170,9 +170,9 @@ class MainViewModelTest {
         assertTrue(tab.description().contains("Prompt: " + PROMPT), tab.description());
         String status = ui.statuses.get(ui.statuses.size() - 1);
         assertTrue(status.startsWith("Activations finished in ") && status.endsWith(" s; saved as run " + tab.runId()
-                + " of " + vm.sessionFileProperty().get().getFileName()), status);
+                + " of " + vm.session().sessionFileProperty().get().getFileName()), status);
 
-        try (SessionStore s = SessionStore.open(vm.sessionFileProperty().get())) {
+        try (SessionStore s = SessionStore.open(vm.session().sessionFileProperty().get())) {
             List<StoredRun> runs = s.runs();
             assertEquals(1, runs.size());
             assertEquals(tab.runId(), runs.get(0).id());
@@ -192,14 +192,14 @@ class MainViewModelTest {
         JsonObject state = new JsonObject();
         state.addProperty("zoom", 2.5);
         tab.setViewState(() -> state);
-        vm.saveSession();
+        vm.session().saveSession();
         assertTrue(ui.infos.stream().anyMatch(s -> s.startsWith("Session saved: ")), ui.infos.toString());
-        Path file = vm.sessionFileProperty().get();
+        Path file = vm.session().sessionFileProperty().get();
         vm.shutdown();
 
         ui.errors.clear();
         vm = start(new SameThreadTaskRunner(), file);
-        assertEquals(file, vm.sessionFileProperty().get());
+        assertEquals(file, vm.session().sessionFileProperty().get());
         assertEquals(1, vm.workspace().tabs().size());
         RunTab back = vm.workspace().tabs().get(0);
         assertEquals(tab.runId(), back.runId());
@@ -226,9 +226,9 @@ class MainViewModelTest {
             }
         }
         start(null);
-        vm.openModel(copy);
+        vm.model().open(copy);
         RunTab tab = runActivations(vm);
-        Path file = vm.sessionFileProperty().get();
+        Path file = vm.session().sessionFileProperty().get();
         vm.shutdown();
         try (Stream<Path> files = Files.list(copy)) {
             for (Path f : files.toList()) {
@@ -244,19 +244,19 @@ class MainViewModelTest {
         assertNull(vm.model().model());
         assertEquals("moved-model (not available)", vm.model().titleProperty().get());
         assertTrue(vm.model().card().contains(new ModelCard.Row("Layers", "2")), "the stored card still describes it");
-        assertTrue(vm.runHintProperty().get().startsWith("Open a model first"));
+        assertTrue(vm.runs().runHintProperty().get().startsWith("Open a model first"));
     }
 
     @Test
     void cancelStopsARunningAnalysisAndLeavesTheWorkspace() throws Exception {
         EngineLane lane = new EngineLane(Runnable::run);
         vm = start(lane, null);
-        assertEquals(TaskOutcome.SUCCEEDED, vm.openModel(modelDir).outcome().get(60, TimeUnit.SECONDS));
+        assertEquals(TaskOutcome.SUCCEEDED, vm.model().open(modelDir).outcome().get(60, TimeUnit.SECONDS));
         vm.input().promptProperty().set(PROMPT);
         assertTrue(vm.plugins().select(TestPlugins.BLOCKING));
         TestPlugins.started = new CountDownLatch(1);
 
-        TaskHandle run = vm.run();
+        TaskHandle run = vm.runs().run();
         assertTrue(TestPlugins.started.await(60, TimeUnit.SECONDS));
         vm.status().cancel();
 
@@ -264,7 +264,7 @@ class MainViewModelTest {
         assertTrue(vm.workspace().tabs().isEmpty());
         assertTrue(ui.infos.contains("Zz blocking was cancelled"), ui.infos.toString());
         assertEquals(List.of(), ui.errors);
-        Path file = vm.sessionFileProperty().get();
+        Path file = vm.session().sessionFileProperty().get();
         vm.shutdown();
         vm = null;
         assertTrue(lane.awaitTermination(30_000));
@@ -276,10 +276,10 @@ class MainViewModelTest {
     @Test
     void aFailingPluginSaysWhyInOneLineAndOpensNoTab() {
         start(null);
-        vm.openModel(modelDir);
+        vm.model().open(modelDir);
         vm.input().promptProperty().set(PROMPT);
         vm.plugins().select(TestPlugins.FAILING);
-        vm.run();
+        vm.runs().run();
         assertEquals(List.of("Zz failing did not finish: test.failing: this input is not supported (second line never shown)"), ui.errors);
         assertTrue(vm.workspace().tabs().isEmpty());
     }
@@ -287,13 +287,13 @@ class MainViewModelTest {
     @Test
     void invalidParametersAreReportedBeforeAnythingRuns() {
         start(null);
-        vm.openModel(modelDir);
+        vm.model().open(modelDir);
         vm.input().promptProperty().set(PROMPT);
         vm.plugins().select(ActivationsPlugin.ID);
         ParamField maxDims = vm.plugins().formProperty().get().field("maxDims");
         maxDims.setText("0");
         assertFalse(maxDims.errorProperty().get().isEmpty());
-        assertNull(vm.run());
+        assertNull(vm.runs().run());
         assertEquals(1, ui.errors.size());
         assertTrue(ui.errors.get(0).startsWith("Check the parameters: maxDims must be a whole number in 1..65536"),
                 ui.errors.get(0));
@@ -307,10 +307,10 @@ class MainViewModelTest {
         start(null);
         RunTab tab = runActivations(vm);
         Path out = Files.createDirectories(tmp.resolve("out"));
-        vm.exportFigure(tab, out.resolve("fig"), "png");
-        vm.exportFigure(tab, out.resolve("fig.svg"), "svg");
-        vm.exportData(tab, out.resolve("data"), "csv");
-        vm.exportData(tab, out.resolve("data.json"), "json");
+        vm.exports().exportFigure(tab, out.resolve("fig"), "png");
+        vm.exports().exportFigure(tab, out.resolve("fig.svg"), "svg");
+        vm.exports().exportData(tab, out.resolve("data"), "csv");
+        vm.exports().exportData(tab, out.resolve("data.json"), "json");
         assertEquals(List.of(), ui.errors);
         byte[] png = Files.readAllBytes(out.resolve("fig.png"));
         assertEquals((byte) 0x89, png[0]);
@@ -320,7 +320,7 @@ class MainViewModelTest {
         JsonObject clipped = new JsonObject();
         clipped.addProperty(FigureExporter.CLIP_OUTLIERS, true);
         tab.setViewState(() -> clipped);
-        vm.exportFigure(tab, out.resolve("clipped.svg"), "svg");
+        vm.exports().exportFigure(tab, out.resolve("clipped.svg"), "svg");
         assertEquals(List.of(), ui.errors);
         assertTrue(Files.readString(out.resolve("clipped.svg")).contains("(clipped)"), "the bar's label");
         assertFalse(Files.readString(out.resolve("fig.svg")).contains("(clipped)"));
@@ -332,13 +332,13 @@ class MainViewModelTest {
     @Test
     void anEmptySessionFromThisLaunchIsNotLeftBehindButOneWithRunsIs() {
         start(null);
-        Path empty = vm.sessionFileProperty().get();
+        Path empty = vm.session().sessionFileProperty().get();
         vm.shutdown();
         assertFalse(Files.exists(empty));
 
         start(null);
         runActivations(vm);
-        Path used = vm.sessionFileProperty().get();
+        Path used = vm.session().sessionFileProperty().get();
         vm.shutdown();
         vm = null;
         assertTrue(Files.exists(used));
@@ -348,10 +348,10 @@ class MainViewModelTest {
     void saveAsGoesOnWorkingInTheCopy() {
         start(null);
         runActivations(vm);
-        Path original = vm.sessionFileProperty().get();
-        vm.saveSessionAs(tmp.resolve("named"));
+        Path original = vm.session().sessionFileProperty().get();
+        vm.session().saveSessionAs(tmp.resolve("named"));
         Path copy = tmp.resolve("named.loupe");
-        assertEquals(copy, vm.sessionFileProperty().get());
+        assertEquals(copy, vm.session().sessionFileProperty().get());
         runActivations(vm);
         vm.shutdown();
         vm = null;
@@ -367,8 +367,8 @@ class MainViewModelTest {
         RunTab first = runActivations(vm);
         runActivations(vm);
         first.notesProperty().set("closed but noted");
-        vm.closeTab(first);
-        Path file = vm.sessionFileProperty().get();
+        vm.session().closeTab(first);
+        Path file = vm.session().sessionFileProperty().get();
         vm.shutdown();
         vm = start(new SameThreadTaskRunner(), file);
         assertEquals(1, vm.workspace().tabs().size());
