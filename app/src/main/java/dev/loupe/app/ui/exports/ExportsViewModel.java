@@ -8,13 +8,11 @@ import dev.loupe.app.ui.FileNames;
 import dev.loupe.app.ui.UiServices;
 import dev.loupe.app.ui.workspace.RunTab;
 import dev.loupe.app.ui.workspace.WorkspaceViewModel;
+import dev.loupe.engine.io.AtomicFiles;
 import dev.loupe.plugin.result.Result;
 import dev.loupe.plugin.result.ResultCodec;
 import dev.loupe.plugin.result.ResultCsv;
 import dev.loupe.viewers.export.FigureExporter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -70,15 +68,13 @@ public final class ExportsViewModel {
         Path target = FileNames.withExtension(file, format);
         Result result = tab.result();
         return runner.submit(BackgroundTask.of("Exporting data", p -> {
-            Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            AtomicFiles.writeText(target, w -> {
                 if (format.equals("csv")) {
                     ResultCsv.write(result, w);
                 } else {
                     w.write(ResultCodec.toJsonText(result));
                 }
-            }
-            Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            });
             return target;
         }).onSuccess(t -> ui.showInfo("Data written to " + t))
                 .onFailure(msg -> ui.showError("Could not export the data: " + msg)));

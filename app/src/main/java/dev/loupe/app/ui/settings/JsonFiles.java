@@ -3,11 +3,11 @@ package dev.loupe.app.ui.settings;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
+import dev.loupe.engine.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /** Small settings files: read leniently (a damaged file is as good as none), written atomically. */
 public final class JsonFiles {
@@ -24,9 +24,7 @@ public final class JsonFiles {
 
     /** Through a temporary file and a rename, so a crash never leaves half a file. */
     public static void write(Path file, JsonElement json) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().create().toJson(json), StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        String text = new GsonBuilder().setPrettyPrinting().create().toJson(json);
+        AtomicFiles.writeString(AtomicFiles.withParentFolders(file), text);
     }
 }
