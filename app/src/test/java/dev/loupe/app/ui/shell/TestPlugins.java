@@ -39,11 +39,17 @@ final class TestPlugins {
         return new LoadedPlugin(p, p.info(), p.params(), "test");
     }
 
-    /** Stands for a long analysis: checks for cancellation between "layers", as real plugins do. */
-    static final class Blocking implements AnalysisPlugin {
+    /** What both test plugins share: no parameters, any model, no captures; only analyze differs. */
+    private abstract static class TestPlugin implements AnalysisPlugin {
+        private final PluginInfo info;
+
+        TestPlugin(String id, String name, String description) {
+            this.info = new PluginInfo(id, name, "1.0", PluginApi.VERSION, description);
+        }
+
         @Override
         public PluginInfo info() {
-            return new PluginInfo(BLOCKING, "Zz blocking", "1.0", PluginApi.VERSION, "waits until cancelled");
+            return info;
         }
 
         @Override
@@ -59,6 +65,13 @@ final class TestPlugins {
         @Override
         public List<String> captures(ModelInfo model, Params params) {
             return List.of();
+        }
+    }
+
+    /** Stands for a long analysis: checks for cancellation between "layers", as real plugins do. */
+    static final class Blocking extends TestPlugin {
+        Blocking() {
+            super(BLOCKING, "Zz blocking", "waits until cancelled");
         }
 
         @Override
@@ -74,25 +87,9 @@ final class TestPlugins {
         }
     }
 
-    static final class Failing implements AnalysisPlugin {
-        @Override
-        public PluginInfo info() {
-            return new PluginInfo(FAILING, "Zz failing", "1.0", PluginApi.VERSION, "always fails");
-        }
-
-        @Override
-        public ParamSpec params() {
-            return ParamSpec.of();
-        }
-
-        @Override
-        public boolean accepts(ModelInfo model) {
-            return true;
-        }
-
-        @Override
-        public List<String> captures(ModelInfo model, Params params) {
-            return List.of();
+    static final class Failing extends TestPlugin {
+        Failing() {
+            super(FAILING, "Zz failing", "always fails");
         }
 
         @Override
