@@ -2,7 +2,7 @@ package dev.loupe.app;
 
 import dev.loupe.app.cli.Cli;
 import dev.loupe.app.task.ErrorMessages;
-import dev.loupe.app.ui.LoupeApp;
+import dev.loupe.app.ui.shell.LoupeApp;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;

@@ -2,13 +2,12 @@ package dev.loupe.samples;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.loupe.engine.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -120,11 +119,7 @@ public final class SampleTraining {
     }
 
     private static void moveInto(Path file, Path target) throws IOException {
-        try {
-            Files.move(file, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.replace(file, target);
     }
 
     private static void deleteQuietly(Path folder) {

@@ -7,6 +7,7 @@ import dev.loupe.app.plugins.PluginRegistry.LoadedPlugin;
 import dev.loupe.app.session.SessionStore;
 import dev.loupe.engine.LoupeException;
 import dev.loupe.engine.LoupeModel;
+import dev.loupe.engine.io.AtomicFiles;
 import dev.loupe.plugin.Progress;
 import dev.loupe.plugin.params.Params;
 import dev.loupe.plugin.result.CustomResult;
@@ -16,12 +17,8 @@ import dev.loupe.plugin.result.ResultCsv;
 import dev.loupe.viewers.export.FigureExporter;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -128,10 +125,10 @@ final class AnalyzeCommand implements Command {
             List<String> written = new ArrayList<>();
             try {
                 Files.createDirectories(outDir);
-                writeAtomically(outDir.resolve(RESULT_JSON), w -> w.write(ResultCodec.toJsonText(result)));
+                AtomicFiles.writeText(outDir.resolve(RESULT_JSON), w -> w.write(ResultCodec.toJsonText(result)));
                 written.add(RESULT_JSON);
                 if (ResultCsv.supports(result)) {
-                    writeAtomically(outDir.resolve(DATA_CSV), w -> ResultCsv.write(result, w));
+                    AtomicFiles.writeText(outDir.resolve(DATA_CSV), w -> ResultCsv.write(result, w));
                     written.add(DATA_CSV);
                 }
                 if (hasFigure(result, out)) {
@@ -185,26 +182,5 @@ final class AnalyzeCommand implements Command {
                 : "; " + registry.failures().size() + " failed to load, see loupe plugins";
         return new UsageException("--plugin: no plugin \"" + id + "\" (plugins: "
                 + (ids.isEmpty() ? "none" : String.join(", ", ids)) + failed + ")");
-    }
-
-    private interface Body {
-        void write(Writer w) throws IOException;
-    }
-
-    /** The file is the old one or the complete new one, never half written (a re-run overwrites). */
-    private static void writeAtomically(Path file, Body body) throws IOException {
-        Path tmp = file.resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-        try {
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                body.write(w);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

@@ -1,18 +1,15 @@
 package dev.loupe.app.session;
 
+import dev.loupe.engine.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -215,40 +212,17 @@ final class SqliteFiles {
         }
     }
 
+    // The file-system half of a safe save is shared with every other writer: see AtomicFiles.
     static void fsync(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
+        AtomicFiles.fsync(file);
     }
 
-    /** Makes a rename durable; not every platform can open a folder for this, and then the rename is all we get. */
     static void fsyncDir(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // Windows: directories cannot be opened as channels; NTFS journals the rename itself.
-        }
+        AtomicFiles.fsyncDir(dir);
     }
 
-    /**
-     * Puts a complete, synced {@code tmp} in place of {@code target}: readers see the old file or the new one, never a
-     * mix. Where an atomic replace is not available, QuPath's way: old file to a backup, new file in, backup gone.
-     */
     static void replace(Path tmp, Path target) throws IOException {
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Path backup = target.resolveSibling(target.getFileName() + ".backup");
-            boolean hadOld = Files.exists(target);
-            if (hadOld) {
-                Files.move(target, backup, StandardCopyOption.REPLACE_EXISTING);
-            }
-            Files.move(tmp, target);
-            if (hadOld) {
-                Files.deleteIfExists(backup);
-            }
-        }
-        fsyncDir(target.toAbsolutePath().getParent());
+        AtomicFiles.replace(tmp, target);
     }
 
     /** One line saying what SQLite's failure means for the person whose file it is. */

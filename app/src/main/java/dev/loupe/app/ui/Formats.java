@@ -3,11 +3,11 @@ package dev.loupe.app.ui;
 import java.util.Locale;
 
 /** Numbers as people read them on a model card. */
-final class Formats {
+public final class Formats {
     private Formats() {
     }
 
-    static String bytes(long n) {
+    public static String bytes(long n) {
         if (n < 1024) {
             return n + " B";
         }
@@ -22,7 +22,7 @@ final class Formats {
     }
 
     /** 124439808 -> "124.4 M"; small counts stay exact. */
-    static String count(long n) {
+    public static String count(long n) {
         if (n < 10_000) {
             return Long.toString(n);
         }
@@ -36,7 +36,7 @@ final class Formats {
         return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
-    static String grouped(long n) {
+    public static String grouped(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }
 }

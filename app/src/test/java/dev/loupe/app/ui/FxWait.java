@@ -6,11 +6,11 @@ import java.util.concurrent.TimeoutException;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** Waits for a condition read on the FX thread, where the scene graph and view models live. */
-final class FxWait {
+public final class FxWait {
     private FxWait() {
     }
 
-    static void until(String what, Callable<Boolean> condition) {
+    public static void until(String what, Callable<Boolean> condition) {
         try {
             WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
                     () -> WaitForAsyncUtils.asyncFx(condition).get(10, TimeUnit.SECONDS));
@@ -19,7 +19,7 @@ final class FxWait {
         }
     }
 
-    static <T> T onFx(Callable<T> read) {
+    public static <T> T onFx(Callable<T> read) {
         try {
             return WaitForAsyncUtils.asyncFx(read).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -4,16 +4,13 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.loupe.engine.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.util.Map;
 
 /**
@@ -34,8 +31,6 @@ public final class SafetensorsWriter {
     // different from what the Python library writes.
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private SafetensorsWriter() {
     }
 
@@ -47,15 +42,8 @@ public final class SafetensorsWriter {
      */
     public static void write(Path file, Map<String, TensorData> tensors, Map<String, String> metadata) {
         byte[] header = headerBytes(tensors, metadata);
-        Path target = file.toAbsolutePath();
-        Path temp = null;
         try {
-            // Not Files.createTempFile: its owner-only permissions would carry over to the checkpoint itself.
-            Path candidate = target.resolveSibling(
-                    "." + target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
-            FileChannel out = FileChannel.open(candidate, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
-            temp = candidate; // only now is it ours to delete on failure
-            try (out) {
+            AtomicFiles.writeChannel(file, out -> {
                 ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
                 length.putLong(header.length).flip();
                 writeFully(out, length);
@@ -63,21 +51,9 @@ public final class SafetensorsWriter {
                 for (TensorData t : tensors.values()) {
                     writeFully(out, t.data());
                 }
-                // Without this the rename could reach the disk before the data, leaving an empty "complete" file.
-                out.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            temp = null;
+            });
         } catch (IOException e) {
             throw new ModelFormatException(file + ": cannot write safetensors file (" + e + ")", e);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // The original failure is the one worth reporting; a stray temp file is harmless.
-                }
-            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.loupe.viewers.export;
 
 import com.google.gson.JsonObject;
+import dev.loupe.engine.io.AtomicFiles;
 import dev.loupe.plugin.result.ComparisonResult;
 import dev.loupe.plugin.result.CustomResult;
 import dev.loupe.plugin.result.GridResult;
@@ -15,13 +16,8 @@ import java.awt.Dimension;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -128,7 +124,7 @@ public final class FigureExporter {
     /** A PNG of exactly {@code width} x {@code height} pixels. */
     public static void writePng(Result result, Path file, int width, int height) throws IOException {
         BufferedImage img = render(result, width, height);
-        writeAtomically(file, out -> {
+        AtomicFiles.write(AtomicFiles.withParentFolders(file), out -> {
             if (!ImageIO.write(img, "png", out)) {
                 throw new IOException("no PNG writer available");
             }
@@ -149,7 +145,7 @@ public final class FigureExporter {
         Dimension p = figure.preferredSize();
         BufferedImage img = render(figure, (int) Math.round(p.width * DEFAULT_PNG_SCALE),
                 (int) Math.round(p.height * DEFAULT_PNG_SCALE));
-        writeAtomically(file, out -> {
+        AtomicFiles.write(AtomicFiles.withParentFolders(file), out -> {
             if (!ImageIO.write(img, "png", out)) {
                 throw new IOException("no PNG writer available");
             }
@@ -184,34 +180,6 @@ public final class FigureExporter {
     /** As {@link #writeSvg(Result, Path)}, drawn as the view with this state shows it. */
     public static void writeSvg(Result result, JsonObject viewState, Path file) throws IOException {
         byte[] svg = toSvg(figure(result, viewState)).getBytes(StandardCharsets.UTF_8);
-        writeAtomically(file, out -> out.write(svg));
-    }
-
-    private interface Writer {
-        void write(OutputStream out) throws IOException;
-    }
-
-    // A figure is either the old file or the complete new one, never half written (exports may overwrite).
-    private static void writeAtomically(Path file, Writer writer) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
-        // Not Files.createTempFile: its owner-only permissions would end up on the figure.
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "."
-                + System.nanoTime() + ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                writer.write(out);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(AtomicFiles.withParentFolders(file), out -> out.write(svg));
     }
 }

@@ -317,6 +317,7 @@ class FigureExporterTest {
     void exportNeedsNoJavaFx() throws Exception {
         // Load the exporter in a class loader that refuses every JavaFX class: the CLI runs it on servers.
         URL[] urls = Stream.of(FigureExporter.class, HeadlessExportProbe.class, MatrixResult.class, JsonObject.class,
+                        dev.loupe.engine.io.AtomicFiles.class,
                         org.jfree.chart.JFreeChart.class, org.jfree.svg.SVGGraphics2D.class)
                 .map(c -> c.getProtectionDomain().getCodeSource().getLocation()).distinct().toArray(URL[]::new);
         try (URLClassLoader noFx = new URLClassLoader(urls, ClassLoader.getPlatformClassLoader()) {
