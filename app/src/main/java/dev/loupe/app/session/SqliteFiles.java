@@ -4,10 +4,8 @@ import dev.loupe.engine.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,14 +13,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
@@ -132,11 +126,6 @@ final class SqliteFiles {
         }
     }
 
-    /** Our temporary files: ".NAME.PURPOSE-PID-RANDOM.loupe-tmp" (older Loupes wrote no PID). */
-    private static final Pattern TEMP_NAME = Pattern.compile("\\..+\\.[a-z]+-(?:(\\d+)-)?[0-9a-f]{8}\\.loupe-tmp(?:-journal|-wal|-shm)?");
-    /** A temp file without a PID is taken as abandoned once it is this old. */
-    private static final Duration UNOWNED_TEMP_AGE = Duration.ofHours(6);
-
     /**
      * A new empty file next to {@code target}, so that renaming it onto the target stays on one file system. Its
      * name carries this process's id, so that a later start can tell a file left by a killed process (removed by
@@ -150,35 +139,9 @@ final class SqliteFiles {
         return Files.createFile(tmp);
     }
 
-    /**
-     * Deletes temp files of our own naming in {@code dir} whose process is gone (a kill -9 mid-save leaves them).
-     * Files of live processes, and anything not named like ours, are left alone. Best effort: never fails.
-     */
+    /** Temp files of dead processes beside sessions: see {@link AtomicFiles#removeStaleTemps}. */
     static void removeStaleTemps(Path dir) {
-        if (dir == null || !Files.isDirectory(dir)) {
-            return;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".*.loupe-tmp*")) {
-            for (Path p : entries) {
-                Matcher m = TEMP_NAME.matcher(p.getFileName().toString());
-                if (!m.matches() || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
-                boolean stale;
-                if (m.group(1) != null) {
-                    long pid = Long.parseLong(m.group(1));
-                    stale = pid != ProcessHandle.current().pid()
-                            && ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
-                } else {
-                    stale = Files.getLastModifiedTime(p).toInstant().isBefore(Instant.now().minus(UNOWNED_TEMP_AGE));
-                }
-                if (stale) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // Cleaning up is a courtesy; the save that called us must not fail because of it.
-        }
+        AtomicFiles.removeStaleTemps(dir);
     }
 
     /**

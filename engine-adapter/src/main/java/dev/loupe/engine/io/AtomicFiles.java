@@ -14,7 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.DirectoryStream;
+import java.nio.file.LinkOption;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one way Loupe writes a file that may replace an existing one (exports, figures, checkpoints, settings): the
@@ -77,6 +83,7 @@ public final class AtomicFiles {
      */
     public static void writeChannel(Path file, ChannelContent content) throws IOException {
         Path target = file.toAbsolutePath();
+        removeStaleTemps(target.getParent());
         Path tmp = tempSibling(target);
         try {
             // CREATE_NEW, not Files.createTempFile: that one's owner-only permissions would carry over to the file.
@@ -108,6 +115,48 @@ public final class AtomicFiles {
         Path abs = target.toAbsolutePath();
         return abs.resolveSibling("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "."
                 + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+    }
+
+    /**
+     * Our temp names: this class's ".NAME.PID.HEX.tmp" and the session store's ".NAME.PURPOSE-PID-HEX8.loupe-tmp"
+     * (with SQLite's -journal/-wal/-shm beside it; older Loupes wrote that one without a PID).
+     */
+    private static final Pattern TEMP_NAME = Pattern.compile(
+            "\\..+\\.(?:(\\d+)\\.[0-9a-f]+\\.tmp|[a-z]+-(?:(\\d+)-)?[0-9a-f]{8}\\.loupe-tmp(?:-journal|-wal|-shm)?)");
+    /** A temp file without a PID is taken as abandoned once it is this old. */
+    private static final Duration UNOWNED_TEMP_AGE = Duration.ofHours(6);
+
+    /**
+     * Deletes temp files of our own naming in {@code dir} whose process is gone (a kill -9 mid-write leaves them).
+     * Files of live processes, and anything not named like ours, are left alone. Best effort: never fails, since the
+     * write that calls it matters more than the tidying.
+     */
+    public static void removeStaleTemps(Path dir) {
+        if (dir == null || !Files.isDirectory(dir)) {
+            return;
+        }
+        long self = ProcessHandle.current().pid();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".*")) {
+            for (Path p : entries) {
+                Matcher m = TEMP_NAME.matcher(p.getFileName().toString());
+                if (!m.matches() || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                String pidText = m.group(1) != null ? m.group(1) : m.group(2);
+                boolean stale;
+                if (pidText != null) {
+                    long pid = Long.parseLong(pidText);
+                    stale = pid != self && ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+                } else {
+                    stale = Files.getLastModifiedTime(p).toInstant().isBefore(Instant.now().minus(UNOWNED_TEMP_AGE));
+                }
+                if (stale) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // Tidying is a courtesy.
+        }
     }
 
     /**

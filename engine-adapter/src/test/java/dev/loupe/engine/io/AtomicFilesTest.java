@@ -2,6 +2,7 @@ package dev.loupe.engine.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,5 +97,19 @@ class AtomicFilesTest {
         AtomicFiles.replace(built, target);
         assertEquals("new", Files.readString(target));
         assertEquals(List.of("session.loupe"), names(tmp));
+    }
+
+    /** kill -9 mid-export leaves ".figure.png.PID.HEX.tmp"; the next write there removes it, if its process is gone. */
+    @Test
+    void theNextWriteRemovesTempFilesOfDeadProcesses() throws Exception {
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        Path stale = Files.writeString(tmp.resolve(".figure.png." + dead.pid() + ".3fa2c1.tmp"), "half");
+        Path live = Files.writeString(tmp.resolve(".figure.svg." + ProcessHandle.current().pid() + ".77ab.tmp"), "busy");
+        Path foreign = Files.writeString(tmp.resolve(".figure.png.notes.tmp"), "someone else's");
+        AtomicFiles.writeString(tmp.resolve("data.csv"), "a,b\n");
+        assertFalse(Files.exists(stale));
+        assertTrue(Files.exists(live), "a running process is still writing its temp file");
+        assertTrue(Files.exists(foreign), "files not named like ours are never touched");
     }
 }
