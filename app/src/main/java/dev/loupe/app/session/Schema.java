@@ -22,7 +22,8 @@ final class Schema {
 
     static final List<Migration> MIGRATIONS = List.of(
             new Migration(1, "models, inputs, runs, results, workspace, metadata", Schema::v1),
-            new Migration(2, "plugin artifacts", Schema::v2));
+            new Migration(2, "plugin artifacts", Schema::v2),
+            new Migration(3, "results as binary safetensors blobs", BinaryResults::migrate));
 
     private Schema() {
     }

@@ -345,7 +345,7 @@ public final class SessionStore implements AutoCloseable {
      * the run's id. The result is encoded before the transaction starts, so the write lock is held only to write.
      */
     public long recordRun(RunRecord run) {
-        ResultBlob blob = run.result() == null ? null : ResultBlob.encode(run.result());
+        ResultBlob blob = run.result() == null ? null : ResultBlob.encode(run.result(), schemaVersion);
         return write("record the run", () -> {
             requireRow("models", run.modelId(), "model");
             requireRow("inputs", run.inputId(), "input");
@@ -369,10 +369,11 @@ public final class SessionStore implements AutoCloseable {
             writeHook.accept("run-inserted");
             if (blob != null) {
                 try (PreparedStatement ps = conn.prepareStatement(
-                        "INSERT INTO results(run_id, encoding, json_bytes, sha256, data) VALUES (?, ?, ?, ?, ?)")) {
+                        "INSERT INTO results(run_id, encoding, " + ResultBlob.sizeColumn(schemaVersion)
+                                + ", sha256, data) VALUES (?, ?, ?, ?, ?)")) {
                     ps.setLong(1, id);
                     ps.setString(2, blob.encoding());
-                    ps.setLong(3, blob.jsonBytes());
+                    ps.setLong(3, blob.size());
                     ps.setString(4, blob.sha256());
                     ps.setBytes(5, blob.data());
                     ps.executeUpdate();
@@ -526,20 +527,9 @@ public final class SessionStore implements AutoCloseable {
 
     /** The run's result, decoded; empty when there is no such run or it has no result (failed, cancelled). */
     public Optional<Result> result(long runId) {
-        return resultJson(runId).map(json -> {
-            try {
-                return ResultCodec.fromJson(json);
-            } catch (RuntimeException e) {
-                throw new SessionException(file, "the result of run " + runId + " cannot be decoded: " + e.getMessage(), e);
-            }
-        });
-    }
-
-    /** The run's result as its ResultCodec JSON, checked against the stored checksum. */
-    public Optional<JsonObject> resultJson(long runId) {
         return read("read the result of run " + runId, () -> {
             try (PreparedStatement ps = conn.prepareStatement(
-                    "SELECT encoding, json_bytes, sha256, data FROM results WHERE run_id = ?")) {
+                    "SELECT encoding, " + ResultBlob.sizeColumn(schemaVersion) + ", sha256, data FROM results WHERE run_id = ?")) {
                 ps.setLong(1, runId);
                 try (ResultSet r = ps.executeQuery()) {
                     if (!r.next()) {
@@ -547,13 +537,21 @@ public final class SessionStore implements AutoCloseable {
                     }
                     ResultBlob blob = new ResultBlob(r.getString(1), r.getLong(2), r.getString(3), r.getBytes(4));
                     try {
-                        return Optional.of(blob.json());
-                    } catch (IOException | RuntimeException e) {
+                        return Optional.of(blob.decode());
+                    } catch (IOException e) {
                         throw new SessionException(file, "the result of run " + runId + " is damaged: " + e.getMessage(), e);
+                    } catch (RuntimeException e) {
+                        throw new SessionException(file, "the result of run " + runId + " cannot be decoded: "
+                                + e.getMessage(), e);
                     }
                 }
             }
         });
+    }
+
+    /** The run's result as its ResultCodec JSON (the result.json form), checked against the stored checksum. */
+    public Optional<JsonObject> resultJson(long runId) {
+        return result(runId).map(ResultCodec::toJson);
     }
 
     public List<StoredModel> models() {
@@ -733,7 +731,7 @@ public final class SessionStore implements AutoCloseable {
         List<StoredRun> list = new ArrayList<>();
         try (PreparedStatement ps = conn.prepareStatement("SELECT r.id, r.plugin_id, r.plugin_version, r.params_json,"
                 + " r.params_version, r.model_id, r.input_id, r.status, r.error, r.started_at, r.finished_at, r.duration_ms,"
-                + " r.notes, COALESCE(res.json_bytes, 0) FROM runs r LEFT JOIN results res ON res.run_id = r.id " + where
+                + " r.notes, COALESCE(res." + ResultBlob.sizeColumn(schemaVersion) + ", 0) FROM runs r LEFT JOIN results res ON res.run_id = r.id " + where
                 + " ORDER BY r.id")) {
             if (arg != null) {
                 ps.setObject(1, arg);

@@ -8,7 +8,7 @@ import java.time.Instant;
  * A run as the session holds it: its provenance and notes, without the result (load that with
  * {@link SessionStore#result(long)}, so listing a session stays cheap).
  *
- * @param resultBytes the size of the result's JSON, 0 when the run has no result
+ * @param resultBytes the size of the stored result (see ResultBlob), 0 when the run has no result
  */
 public record StoredRun(long id, String pluginId, String pluginVersion, JsonObject params, Integer paramsVersion,
         Long modelId, Long inputId, RunStatus status, String error, Instant startedAt, Instant finishedAt,

@@ -138,7 +138,7 @@ class SessionStoreTest {
     }
 
     @Test
-    void largeResultsAreStoredCompressedSmallOnesAsPlainJson() throws Exception {
+    void resultsAreStoredAsBinaryTensorsNotJsonText() throws Exception {
         Path db = tmp.resolve("s.db");
         MatrixResult big = Fixtures.matrix(64, 128, 3);
         long bigId;
@@ -148,16 +148,17 @@ class SessionStoreTest {
             smallId = s.recordRun(Fixtures.okRun(null, null, 4, Fixtures.scores()));
         }
         try (Connection c = raw(db); Statement st = c.createStatement();
-                ResultSet r = st.executeQuery("SELECT run_id, encoding, json_bytes, length(data) FROM results ORDER BY run_id")) {
+                ResultSet r = st.executeQuery("SELECT run_id, encoding, size, length(data) FROM results ORDER BY run_id")) {
             assertTrue(r.next());
             assertEquals(bigId, r.getLong(1));
-            assertEquals("json+gzip", r.getString(2));
-            assertTrue(r.getLong(3) > ResultBlob.COMPRESS_ABOVE);
-            assertTrue(r.getLong(4) < r.getLong(3), "compressed is smaller");
+            assertEquals("safetensors", r.getString(2));
+            assertEquals(r.getLong(3), r.getLong(4));
+            // 8,192 floats: about 4 bytes each, far below their JSON text.
+            assertTrue(r.getLong(4) < 64 * 128 * 4 + 4096, "binary: " + r.getLong(4));
+            assertTrue(r.getLong(4) * 2 < json(big).toString().length(), "smaller than the JSON text");
             assertTrue(r.next());
             assertEquals(smallId, r.getLong(1));
-            assertEquals("json", r.getString(2));
-            assertEquals(r.getLong(3), r.getLong(4));
+            assertEquals("safetensors", r.getString(2));
         }
         try (SessionStore s = SessionStore.open(db)) {
             assertEquals(json(big), json(s.result(bigId).orElseThrow()));

@@ -49,16 +49,18 @@ public final class SafetensorsFile implements TensorSource {
     private static final int LENGTH_PREFIX_BYTES = 8;
 
     private final Path file;
-    private final FileChannel channel;
+    private final FileChannel channel; // null when the file is held in memory (see read(ByteBuffer, String))
+    private final ByteBuffer memory;
     private final Map<String, TensorInfo> tensors;
     private final Map<String, String> metadata;
     private final long totalBytes;
     private volatile boolean closed;
 
-    private SafetensorsFile(Path file, FileChannel channel, Map<String, TensorInfo> tensors,
+    private SafetensorsFile(Path file, FileChannel channel, ByteBuffer memory, Map<String, TensorInfo> tensors,
                             Map<String, String> metadata) {
         this.file = file;
         this.channel = channel;
+        this.memory = memory;
         this.tensors = Collections.unmodifiableMap(tensors);
         this.metadata = Collections.unmodifiableMap(metadata);
         long sum = 0;
@@ -87,22 +89,31 @@ public final class SafetensorsFile implements TensorSource {
             throw new ModelFormatException(file + ": cannot open (" + e + ")", e);
         }
         try {
-            return readHeader(file, channel);
+            return readHeader(file, channel, null);
         } catch (RuntimeException e) {
             closeQuietly(channel);
             throw e;
         }
     }
 
-    private static SafetensorsFile readHeader(Path file, FileChannel channel) {
+    /**
+     * Reads safetensors bytes held in memory (a blob from a database), validated as {@link #open} validates a file;
+     * {@code name} stands for the file in messages and {@link TensorInfo#file()}.
+     */
+    public static SafetensorsFile read(ByteBuffer bytes, String name) {
+        ByteBuffer memory = bytes.slice().asReadOnlyBuffer();
+        return readHeader(Path.of(name), null, memory);
+    }
+
+    private static SafetensorsFile readHeader(Path file, FileChannel channel, ByteBuffer memory) {
         try {
-            long fileSize = channel.size();
+            long fileSize = channel != null ? channel.size() : memory.remaining();
             if (fileSize < LENGTH_PREFIX_BYTES) {
                 throw fail(file, "truncated: the file is " + fileSize
                         + " bytes, too short for the 8-byte header length");
             }
             ByteBuffer prefix = ByteBuffer.allocate(LENGTH_PREFIX_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(channel, prefix, 0);
+            readFully(channel, memory, prefix, 0);
             long headerLength = prefix.flip().getLong();
             // The length is an unsigned 64-bit number: compared unsigned, a huge value is "too long", not negative.
             if (Long.compareUnsigned(headerLength, fileSize - LENGTH_PREFIX_BYTES) > 0) {
@@ -114,7 +125,7 @@ public final class SafetensorsFile implements TensorSource {
                         + " bytes");
             }
             ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
-            readFully(channel, headerBytes, LENGTH_PREFIX_BYTES);
+            readFully(channel, memory, headerBytes, LENGTH_PREFIX_BYTES);
             JsonObject header = parseHeader(file, headerBytes.flip());
 
             long dataStart = LENGTH_PREFIX_BYTES + headerLength;
@@ -134,7 +145,7 @@ public final class SafetensorsFile implements TensorSource {
                 ranges.put(name, range);
             }
             checkNoOverlaps(file, ranges);
-            return new SafetensorsFile(file, channel, tensors, metadata);
+            return new SafetensorsFile(file, channel, memory, tensors, metadata);
         } catch (IOException e) {
             throw new ModelFormatException(file + ": cannot read (" + e + ")", e);
         }
@@ -333,6 +344,9 @@ public final class SafetensorsFile implements TensorSource {
         if (closed) {
             throw new IllegalStateException(file + ": already closed");
         }
+        if (memory != null) {
+            return memory.slice((int) info.dataOffset(), (int) info.byteLength()).order(ByteOrder.LITTLE_ENDIAN);
+        }
         try {
             return channel.map(FileChannel.MapMode.READ_ONLY, info.dataOffset(), info.byteLength())
                     .order(ByteOrder.LITTLE_ENDIAN);
@@ -352,7 +366,9 @@ public final class SafetensorsFile implements TensorSource {
     @Override
     public void close() {
         closed = true;
-        closeQuietly(channel);
+        if (channel != null) {
+            closeQuietly(channel);
+        }
     }
 
     @Override
@@ -362,7 +378,12 @@ public final class SafetensorsFile implements TensorSource {
 
     // ---- helpers ----
 
-    private static void readFully(FileChannel channel, ByteBuffer into, long position) throws IOException {
+    private static void readFully(FileChannel channel, ByteBuffer memory, ByteBuffer into, long position)
+            throws IOException {
+        if (memory != null) {
+            into.put(memory.slice((int) position, into.remaining()));
+            return;
+        }
         long at = position;
         while (into.hasRemaining()) {
             int n = channel.read(into, at);

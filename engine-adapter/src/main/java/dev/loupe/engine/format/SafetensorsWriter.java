@@ -57,6 +57,24 @@ public final class SafetensorsWriter {
         }
     }
 
+    /** The same bytes {@link #write} puts in a file, in memory (for a blob in a database). */
+    public static byte[] toBytes(Map<String, TensorData> tensors, Map<String, String> metadata) {
+        byte[] header = headerBytes(tensors, metadata);
+        long size = 8L + header.length;
+        for (TensorData t : tensors.values()) {
+            size += t.byteLength();
+        }
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("safetensors data of " + size + " bytes does not fit in memory; write a file");
+        }
+        ByteBuffer out = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+        out.putLong(header.length).put(header);
+        for (TensorData t : tensors.values()) {
+            out.put(t.data());
+        }
+        return out.array();
+    }
+
     /** The JSON header, space-padded to a multiple of 8 bytes. */
     static byte[] headerBytes(Map<String, TensorData> tensors, Map<String, String> metadata) {
         JsonObject header = new JsonObject(); // keeps insertion order, so the header lists tensors as given

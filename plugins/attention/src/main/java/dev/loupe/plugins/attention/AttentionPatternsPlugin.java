@@ -199,7 +199,7 @@ public final class AttentionPatternsPlugin implements AnalysisPlugin {
                 int from = (r * cols + c) * t * t;
                 float[] cell = Arrays.copyOfRange(values, from, from + t * t);
                 cells.add(new MatrixResult(diff ? "Δ " + title : title, t, t, cell, labels, labels, "query", "key",
-                        valueLabel(aggregate, diff), diff, diff ? Map.of("max |Δ|", maxAbs(cell)) : Map.of()));
+                        valueLabel(aggregate, diff), diff, diff ? Map.of("max |Δ|", maxAbs(cell)) : Map.of(), MatrixResult.ATTENTION));
             }
         }
         String title = switch (aggregate) {
@@ -213,7 +213,7 @@ public final class AttentionPatternsPlugin implements AnalysisPlugin {
         if (layer >= 0 && (head >= 0 || !aggregate.equals(NONE))) {
             MatrixResult only = cells.get(0);
             return new MatrixResult(only.title() + (diff ? ": this run minus " + compare : ""), t, t,
-                    only.values(), labels, labels, "query", "key", only.valueLabel(), diff, only.stats());
+                    only.values(), labels, labels, "query", "key", only.valueLabel(), diff, only.stats(), MatrixResult.ATTENTION);
         }
         List<String> rowLabels = new ArrayList<>(rows);
         for (int r = 0; r < rows; r++) {
