@@ -40,6 +40,7 @@ public class BertFamily implements ModelFamily {
 
     @Override
     public Built build(HfConfig config, String modelType, TensorSource source, NDManager manager, DataType compute) {
+        DeclaredDepth.layers(config, source, "layer", "num_hidden_layers");
         Weights weights = new Weights(source, manager, compute, "bert", "embeddings.word_embeddings.weight",
                 BertNet.prefixes());
         return Built.text(new BertNet(config, weights), weights);

@@ -41,6 +41,8 @@ public class Gpt2Family implements ModelFamily {
 
     @Override
     public Built build(HfConfig config, String modelType, TensorSource source, NDManager manager, DataType compute) {
+        DeclaredDepth.layers(config, source, "h", "n_layer", "num_hidden_layers");
+        DeclaredDepth.checkSchedule(config);
         Weights weights = new Weights(source, manager, compute, "gpt2", "wte.weight", Gpt2Net.prefixes());
         return Built.text(new Gpt2Net(config, weights), weights);
     }

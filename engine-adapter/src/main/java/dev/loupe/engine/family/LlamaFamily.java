@@ -44,6 +44,7 @@ public class LlamaFamily implements ModelFamily {
 
     @Override
     public Built build(HfConfig c, String modelType, TensorSource source, NDManager manager, DataType compute) {
+        DeclaredDepth.layers(c, source, "layers", "num_hidden_layers");
         RopeSpec rope = ConfigFields.rope(c);
         int[] windows = slidingWindows(c, modelType, LlamaNet.spec(c, modelType).layers());
         Weights weights = new Weights(source, manager, compute, modelType, "embed_tokens.weight", LlamaNet.prefixes());

@@ -29,13 +29,17 @@ public final class HfConfig {
 
     public static HfConfig read(Path file) {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            JsonElement root = JsonParser.parseReader(r);
+            // Strict, as for safetensors headers: a repeated key ("n_layer": 4, ..., "n_layer": 2) must not let the
+            // last one win silently, and lenient extras (comments, single quotes) are not JSON that transformers wrote.
+            JsonElement root = StrictJson.parse(r);
             if (!root.isJsonObject()) {
                 throw new ModelFormatException(file + ": expected a JSON object at the top level");
             }
             return new HfConfig(file, root.getAsJsonObject(), "");
         } catch (NoSuchFileException e) {
             throw new ModelFormatException(file + ": file not found (a Hugging Face checkpoint folder needs config.json)");
+        } catch (StrictJson.InvalidJsonException e) {
+            throw new ModelFormatException(file + ": not valid JSON (" + e.getMessage() + ")");
         } catch (JsonParseException e) {
             throw new ModelFormatException(file + ": not valid JSON (" + rootMessage(e) + ")");
         } catch (IOException e) {

@@ -109,7 +109,11 @@ public final class Gpt2Net extends TransformerNet {
         this.lnFW = w.get("ln_f.weight", d);
         this.lnFB = w.get("ln_f.bias", d);
         // Tied unless the file carries its own head; either way keep a transposed view for x @ W^T.
-        NDArray head = w.hasRaw("lm_head.weight") && !c.optBoolean("tie_word_embeddings", true)
+        boolean tied = c.optBoolean("tie_word_embeddings", true); // read always, so "yes" is refused, not ignored
+        if (!tied && !w.hasRaw("lm_head.weight")) {
+            throw c.bad("tie_word_embeddings", "is false, but the weights hold no lm_head.weight to unembed with");
+        }
+        NDArray head = w.hasRaw("lm_head.weight") && !tied
                 ? w.getRaw("lm_head.weight", spec.dVocab(), d)
                 : wte;
         if (w.hasRaw("lm_head.weight") && head == wte) {
