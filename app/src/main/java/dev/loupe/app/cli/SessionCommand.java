@@ -123,7 +123,8 @@ public final class SessionCommand implements Command {
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"ID", "PLUGIN", "VERSION", "STATUS", "STARTED", "DURATION"});
             for (StoredRun r : runs) {
-                rows.add(new String[] {Long.toString(r.id()), r.pluginId(), r.pluginVersion(), r.status().dbName(),
+                rows.add(new String[] {Long.toString(r.id()), r.pluginId(), r.pluginVersion(),
+                        r.isDamaged() ? "damaged" : r.status().dbName(),
                         r.startedAt().truncatedTo(ChronoUnit.SECONDS).toString(), duration(r.duration())});
             }
             int[] width = new int[rows.get(0).length];
@@ -138,6 +139,11 @@ public final class SessionCommand implements Command {
                     line.append(i == 0 ? String.format("%" + width[i] + "s", row[i]) : String.format("  %-" + width[i] + "s", row[i]));
                 }
                 out.println(line.toString().stripTrailing());
+            }
+            for (StoredRun r : runs) {
+                if (r.isDamaged()) {
+                    out.println("run " + r.id() + " is damaged: " + r.damage());
+                }
             }
         }
     }

@@ -3,7 +3,6 @@ package dev.loupe.app.session;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.google.gson.reflect.TypeToken;
 import dev.loupe.engine.ModelInfo;
 import dev.loupe.plugin.ArtifactStore;
@@ -583,7 +582,8 @@ public final class SessionStore implements AutoCloseable {
         return read("read the workspace", () -> {
             try (PreparedStatement ps = conn.prepareStatement("SELECT state_json FROM workspace WHERE id = 1");
                     ResultSet r = ps.executeQuery()) {
-                return r.next() ? Optional.of(JsonParser.parseString(r.getString(1)).getAsJsonObject()) : Optional.empty();
+                return r.next() ? Optional.of(StoredFields.object(new StoredFields.Where(file, "workspace", 1, "state_json"),
+                        r.getString(1))) : Optional.empty();
             }
         });
     }
@@ -597,8 +597,9 @@ public final class SessionStore implements AutoCloseable {
                     m.put(r.getString(1), r.getString(2));
                 }
             }
-            return new SessionMeta(SqliteFiles.pragmaInt(conn, "user_version"), instant(m.get("created")),
-                    instant(m.get("modified")), m.getOrDefault("created_by", "unknown"), m.getOrDefault("app_version", "unknown"));
+            return new SessionMeta(SqliteFiles.pragmaInt(conn, "user_version"),
+                    StoredFields.millis(new StoredFields.Where(file, "session_meta", "created", "value"), m.get("created")),
+                    StoredFields.millis(new StoredFields.Where(file, "session_meta", "modified", "value"), m.get("modified")), m.getOrDefault("created_by", "unknown"), m.getOrDefault("app_version", "unknown"));
         });
     }
 
@@ -738,11 +739,20 @@ public final class SessionStore implements AutoCloseable {
             }
             try (ResultSet r = ps.executeQuery()) {
                 while (r.next()) {
-                    list.add(new StoredRun(r.getLong(1), r.getString(2), r.getString(3),
-                            JsonParser.parseString(r.getString(4)).getAsJsonObject(), nullableInt(r, 5), nullableLong(r, 6),
-                            nullableLong(r, 7), RunStatus.fromDb(r.getString(8)), r.getString(9),
+                    long id = r.getLong(1);
+                    // A damaged row is listed as damaged, so that one bad row does not hide every other run.
+                    JsonObject params;
+                    String damage = null;
+                    try {
+                        params = StoredFields.object(new StoredFields.Where(file, "runs", id, "params_json"), r.getString(4));
+                    } catch (SessionException e) {
+                        params = new JsonObject();
+                        damage = e.getMessage();
+                    }
+                    list.add(new StoredRun(id, r.getString(2), r.getString(3), params, nullableInt(r, 5),
+                            nullableLong(r, 6), nullableLong(r, 7), RunStatus.fromDb(r.getString(8)), r.getString(9),
                             Instant.ofEpochMilli(r.getLong(10)), Instant.ofEpochMilli(r.getLong(11)),
-                            Duration.ofMillis(r.getLong(12)), r.getString(13), r.getLong(14)));
+                            Duration.ofMillis(r.getLong(12)), r.getString(13), r.getLong(14), damage));
                 }
             }
         }
@@ -758,11 +768,28 @@ public final class SessionStore implements AutoCloseable {
             }
             try (ResultSet r = ps.executeQuery()) {
                 while (r.next()) {
+                    long id = r.getLong(1);
                     String info = r.getString(5);
-                    List<ModelHasher.FileHash> files = GSON.fromJson(r.getString(6),
-                            new TypeToken<List<ModelHasher.FileHash>>() { }.getType());
-                    list.add(new StoredModel(r.getLong(1), Path.of(r.getString(2)), r.getString(3), r.getString(4),
-                            info == null ? null : JsonParser.parseString(info).getAsJsonObject(), files,
+                    // Both fields only save work (rehashing, reopening for the card): a damaged one is dropped, and
+                    // the model's file list is then rehashed the next time it is recorded.
+                    List<ModelHasher.FileHash> files;
+                    try {
+                        files = StoredFields.json(new StoredFields.Where(file, "models", id, "files_json"), r.getString(6),
+                                new TypeToken<List<ModelHasher.FileHash>>() { }.getType(), GSON);
+                        if (files.stream().anyMatch(java.util.Objects::isNull)) {
+                            files = List.of();
+                        }
+                    } catch (SessionException e) {
+                        files = List.of();
+                    }
+                    JsonObject infoJson;
+                    try {
+                        infoJson = info == null ? null
+                                : StoredFields.object(new StoredFields.Where(file, "models", id, "info_json"), info);
+                    } catch (SessionException e) {
+                        infoJson = null;
+                    }
+                    list.add(new StoredModel(id, Path.of(r.getString(2)), r.getString(3), r.getString(4), infoJson, files,
                             Instant.ofEpochMilli(r.getLong(7))));
                 }
             }
@@ -803,9 +830,6 @@ public final class SessionStore implements AutoCloseable {
         return r.wasNull() ? null : v;
     }
 
-    private static Instant instant(String millis) {
-        return millis == null ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(millis));
-    }
 
     private static void rollbackQuietly(Connection c) {
         try {

@@ -9,13 +9,27 @@ import java.time.Instant;
  * {@link SessionStore#result(long)}, so listing a session stays cheap).
  *
  * @param resultBytes the size of the stored result (see ResultBlob), 0 when the run has no result
+ * @param damage      null, or one line naming the file, row and field that could not be read (params_json)
  */
 public record StoredRun(long id, String pluginId, String pluginVersion, JsonObject params, Integer paramsVersion,
         Long modelId, Long inputId, RunStatus status, String error, Instant startedAt, Instant finishedAt,
-        Duration duration, String notes, long resultBytes) {
+        Duration duration, String notes, long resultBytes, String damage) {
 
     public StoredRun {
         params = params.deepCopy();
+    }
+
+    /** A run read intact. */
+    public StoredRun(long id, String pluginId, String pluginVersion, JsonObject params, Integer paramsVersion,
+            Long modelId, Long inputId, RunStatus status, String error, Instant startedAt, Instant finishedAt,
+            Duration duration, String notes, long resultBytes) {
+        this(id, pluginId, pluginVersion, params, paramsVersion, modelId, inputId, status, error, startedAt, finishedAt,
+                duration, notes, resultBytes, null);
+    }
+
+    /** Whether the row's own fields could not be read (its params then read as empty); {@link #damage} says why. */
+    public boolean isDamaged() {
+        return damage != null;
     }
 
     @Override
@@ -35,7 +49,11 @@ public record StoredRun(long id, String pluginId, String pluginVersion, JsonObje
         plugin.addProperty("id", pluginId);
         plugin.addProperty("version", pluginVersion);
         o.add("plugin", plugin);
-        o.add("params", params.deepCopy());
+        if (damage != null) {
+            o.addProperty("damaged", damage);
+        } else {
+            o.add("params", params.deepCopy());
+        }
         if (paramsVersion != null) {
             o.addProperty("params_version", paramsVersion);
         }
