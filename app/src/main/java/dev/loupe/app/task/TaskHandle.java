@@ -13,6 +13,7 @@ public final class TaskHandle {
     private final CompletableFuture<TaskOutcome> outcome = new CompletableFuture<>();
     /** Set once, by cancel or supersede; the first reason wins. */
     private final AtomicReference<TaskOutcome> stopReason = new AtomicReference<>();
+    private volatile long stopRequestedAt;
 
     TaskHandle(BackgroundTask<?> task, Runnable onProgressChange) {
         this.task = task;
@@ -33,11 +34,22 @@ public final class TaskHandle {
 
     /** Asks the task to stop; it does at its next progress check (between layers, prompts, batches). */
     public void cancel() {
-        stopReason.compareAndSet(null, TaskOutcome.CANCELLED);
+        stop(TaskOutcome.CANCELLED);
     }
 
     void supersede() {
-        stopReason.compareAndSet(null, TaskOutcome.SUPERSEDED);
+        stop(TaskOutcome.SUPERSEDED);
+    }
+
+    private void stop(TaskOutcome reason) {
+        if (stopReason.compareAndSet(null, reason)) {
+            stopRequestedAt = System.nanoTime();
+        }
+    }
+
+    /** System.nanoTime() of the first stop request; meaningful once {@link #isStopRequested()}. */
+    long stopRequestedAt() {
+        return stopRequestedAt;
     }
 
     public boolean isStopRequested() {
@@ -91,6 +103,18 @@ public final class TaskHandle {
             }
         } finally {
             outcome.complete(o);
+        }
+    }
+
+    /**
+     * Ends a task whose body ignored its stop request past the lane's grace period: it is reported as failed with
+     * {@code message}, whatever its body does later (the lane no longer waits for it, and drops what it returns).
+     */
+    void deliverAbandoned(String message) {
+        try {
+            task.failed(message);
+        } finally {
+            outcome.complete(TaskOutcome.FAILED);
         }
     }
 

@@ -226,4 +226,54 @@ class EngineLaneTest {
             assertEquals("unexpected IllegalStateException: boom", got.get());
         }
     }
+
+    /** A plugin whose analyze never checks for cancel: abandoned after the grace period, and the queue goes on. */
+    @Test
+    void aTaskIgnoringCancelIsAbandonedAndLaterTasksStillRun() throws Exception {
+        EngineLane strict = new EngineLane(ui, java.time.Duration.ofMillis(200));
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> failures = new CopyOnWriteArrayList<>();
+        List<String> late = new CopyOnWriteArrayList<>();
+        try {
+            TaskHandle stuck = strict.submit(BackgroundTask.of("Tuned lens", p -> {
+                started.countDown();
+                release.await(); // never looks at p: deaf to cancel
+                return "late";
+            }).onSuccess(late::add).onFailure(failures::add));
+            TaskHandle next = strict.submit(BackgroundTask.of("next", p -> Thread.currentThread().getName()));
+            assertTrue(started.await(10, TimeUnit.SECONDS));
+            stuck.cancel();
+            assertEquals(TaskOutcome.FAILED, outcome(stuck));
+            assertEquals(List.of("\"Tuned lens\" did not stop when cancelled (abandoned after 0.2 s; it may go on using"
+                    + " the CPU until it ends)"), failures);
+            assertEquals(TaskOutcome.SUCCEEDED, outcome(next));
+            TaskHandle after = strict.submit(BackgroundTask.of("after", p -> Thread.currentThread().getName())
+                    .onSuccess(events::add));
+            assertEquals(TaskOutcome.SUCCEEDED, outcome(after));
+            assertEquals(List.of("loupe-engine-2"), events, "later work runs on the new lane thread");
+            release.countDown(); // the abandoned body ends at last: what it returns is dropped
+            Thread.sleep(300);
+            assertTrue(late.isEmpty(), "an abandoned task reports nothing more");
+            assertEquals(1, failures.size());
+        } finally {
+            release.countDown();
+            strict.close();
+        }
+    }
+
+    /** A task that honours cancel within the grace period is cancelled as always, not abandoned. */
+    @Test
+    void aTaskThatStopsInTimeIsCancelledNotAbandoned() throws Exception {
+        EngineLane strict = new EngineLane(ui, java.time.Duration.ofSeconds(30));
+        CountDownLatch started = new CountDownLatch(1);
+        try {
+            TaskHandle h = strict.submit(BackgroundTask.of("a", blockingUntil(started, new CountDownLatch(1))));
+            assertTrue(started.await(10, TimeUnit.SECONDS));
+            h.cancel();
+            assertEquals(TaskOutcome.CANCELLED, outcome(h));
+        } finally {
+            strict.close();
+        }
+    }
 }
