@@ -21,6 +21,7 @@ import dev.loupe.plugin.AnalysisPlugin;
 import dev.loupe.plugin.PluginApi;
 import dev.loupe.plugin.PluginInfo;
 import dev.loupe.plugin.Progress;
+import dev.loupe.plugin.host.AnalysisRunner;
 import dev.loupe.plugin.params.ParamDef;
 import dev.loupe.plugin.params.ParamSpec;
 import dev.loupe.plugin.params.Params;
@@ -113,14 +114,14 @@ class AnalysisRunnerTest {
     static final Result OK = new TableResult("ok", List.of("a"), List.of());
 
     static Result run(AnalysisPlugin p, AnalysisInput in, Progress progress) {
-        return AnalysisRunner.run(model, p, p.params().defaults(), in, progress);
+        return AnalysisRunner.run(model, p, p.params().defaults(), in.prepare(model), progress);
     }
 
     @Test
     void activationsFromTextHaveTokenLabelsAndTheRunsValues() {
         ActivationsPlugin plugin = new ActivationsPlugin();
         Params params = plugin.params().parse(Map.of("hook", "blocks.1.hook_resid_mid"));
-        MatrixResult m = (MatrixResult) AnalysisRunner.run(model, plugin, params, AnalysisInput.ofText("w3 w9 w2"), Progress.none());
+        MatrixResult m = (MatrixResult) AnalysisRunner.run(model, plugin, params, AnalysisInput.ofText("w3 w9 w2").prepare(model), Progress.none());
         assertEquals(List.of("w3", "w9", "w2"), m.rowLabels());
         try (RunResult r = model.run(RunRequest.of(3, 9, 2).capture("blocks.1.hook_resid_mid"))) {
             assertArrayEquals(r.cache().floats("blocks.1.hook_resid_mid"), m.values());
@@ -260,7 +261,7 @@ class AnalysisRunnerTest {
         ActivationsPlugin a = new ActivationsPlugin();
         Params bad = a.params().parse(Map.of("hook", "blocks.7.hook_resid_post"));
         LoupeException hook = assertThrows(LoupeException.class,
-                () -> AnalysisRunner.run(model, a, bad, AnalysisInput.ofTokens(1), Progress.none()));
+                () -> AnalysisRunner.run(model, a, bad, AnalysisInput.ofTokens(1).prepare(model), Progress.none()));
         assertTrue(hook.getMessage().contains("blocks.7.hook_resid_post"), hook.getMessage());
     }
 
@@ -269,7 +270,7 @@ class AnalysisRunnerTest {
         Probe p = new Probe((ctx, pr) -> OK);
         Params other = new ActivationsPlugin().params().defaults();
         assertThrows(IllegalArgumentException.class,
-                () -> AnalysisRunner.run(model, p, other, AnalysisInput.ofTokens(1), Progress.none()));
+                () -> AnalysisRunner.run(model, p, other, AnalysisInput.ofTokens(1).prepare(model), Progress.none()));
     }
 
     @Test
