@@ -15,7 +15,12 @@ import dev.loupe.engine.format.TensorSource;
 import dev.loupe.engine.generate.Sampler;
 import dev.loupe.engine.hooks.HookContext;
 import dev.loupe.engine.hooks.HookGlob;
+import dev.loupe.engine.input.ImageInput;
+import dev.loupe.engine.input.InputKind;
+import dev.loupe.engine.input.ModelInput;
+import dev.loupe.engine.input.TokenInput;
 import dev.loupe.engine.model.KvCache;
+import dev.loupe.engine.model.NetInput;
 import dev.loupe.engine.model.TransformerNet;
 import dev.loupe.engine.model.Unembedding;
 import dev.loupe.engine.tokenizer.ModelTokenizer;
@@ -23,7 +28,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.LongConsumer;
+import java.util.stream.Collectors;
 
 /**
  * A transformer checkpoint opened for interpretability work: run it with captures and interventions, generate
@@ -180,6 +187,31 @@ public final class LoupeModel implements AutoCloseable {
         return out;
     }
 
+    /**
+     * A prompt as this model reads it: encoded by the checkpoint's tokenizer, each token labelled as
+     * {@link #tokenLabels} does. Hosts prepare an input once and hand the same one to the session and the run.
+     */
+    public TokenInput prepareText(String text) {
+        if (text == null || text.isEmpty()) {
+            throw new LoupeException("the prompt is empty");
+        }
+        long[] ids = encode(text);
+        if (ids.length == 0) {
+            throw new LoupeException("the prompt \"" + text + "\" encodes to no tokens");
+        }
+        return TokenInput.of(text, ids, tokenLabels(ids));
+    }
+
+    /** Token ids given directly, labelled as {@link #tokenLabels} does (checked against the vocabulary when run). */
+    public TokenInput prepareTokens(long... ids) {
+        return TokenInput.of(null, ids, tokenLabels(ids));
+    }
+
+    /** The input kinds this model runs on ({@link #run} refuses the others). */
+    public Set<InputKind> inputKinds() {
+        return net.inputKinds();
+    }
+
     private ModelTokenizer requireTokenizer() {
         if (tokenizer == null) {
             throw new LoupeException(dir.resolve("tokenizer.json") + ": file not found (text input needs the checkpoint's tokenizer; give token ids instead)");
@@ -224,22 +256,21 @@ public final class LoupeModel implements AutoCloseable {
 
     /** One forward pass with the request's captures and interventions. Close the result to free its memory. */
     public RunResult run(RunRequest request) {
-        long[][] tokens = request.tokens();
-        checkTokens(tokens[0].length, tokens);
+        ModelInput input = request.input();
+        checkInput(input);
         List<HookGlob> captures = resolveGlobs(request.captures(), "capture");
         resolveGlobs(request.interventions().stream().map(Intervention::hook).toList(), "intervention");
         ActivationCache cache = new ActivationCache(manager);
         try (NDManager pass = manager.newSubManager()) {
             HookContext hooks = new HookContext(captures, request.interventions(), cache);
-            NDArray ids = pass.create(flatten(tokens), new Shape(tokens.length, tokens[0].length));
-            TransformerNet.Output out = net.forward(ids, null, hooks);
+            TransformerNet.Output out = net.forward(onDevice(input, pass), null, hooks);
             NDArray logits = out.logits();
             if (logits != null) {
                 logits.attach(cache.manager());
             }
             NDArray hidden = out.lastHidden();
             hidden.attach(cache.manager());
-            return new RunResult(tokens, logits, hidden, cache);
+            return new RunResult(input, logits, hidden, cache);
         } catch (RuntimeException e) {
             cache.close();
             throw translate(e);
@@ -282,7 +313,7 @@ public final class LoupeModel implements AutoCloseable {
                     long[] input = cache != null ? next : toArray(all);
                     hooks.setPositionOffset(cache != null ? cache.length() : 0);
                     NDArray ids = step.create(input, new Shape(1, input.length));
-                    NDArray logits = net.forward(ids, cache, hooks).logits();
+                    NDArray logits = net.forward(new NetInput.TokenIds(ids), cache, hooks).logits();
                     float[] last = logits.get(new NDIndex("0, -1, :")).toType(DataType.FLOAT32, false).toFloatArray();
                     token = sampler.next(last);
                 } catch (RuntimeException e) {
@@ -313,6 +344,28 @@ public final class LoupeModel implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** The input's kind is one this model takes, and a token input fits its context and vocabulary. */
+    private void checkInput(ModelInput input) {
+        if (!inputKinds().contains(input.kind())) {
+            throw new LoupeException(dir.getFileName() + " is a " + info.modelType() + " model: it takes "
+                    + inputKinds().stream().map(InputKind::id).sorted().collect(Collectors.joining(" or "))
+                    + " input, not " + input.kind().id() + " input (" + input.describe() + ")");
+        }
+        if (input instanceof TokenInput t) {
+            checkTokens(t.positions(), t.ids());
+        }
+    }
+
+    /** The input as the net embeds it, on the pass's manager (pixels stay f32: a vision net casts them itself). */
+    private static NetInput onDevice(ModelInput input, NDManager pass) {
+        if (input instanceof TokenInput t) {
+            return new NetInput.TokenIds(pass.create(t.flatIds(), new Shape(t.batchSize(), t.positions())));
+        }
+        ImageInput image = (ImageInput) input;
+        int[] s = image.pixelShape();
+        return new NetInput.Pixels(pass.create(image.pixels(), new Shape(1, s[0], s[1], s[2])));
     }
 
     private void checkTokens(int length, long[][] rows) {
@@ -350,14 +403,6 @@ public final class LoupeModel implements AutoCloseable {
         }
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
         return new LoupeException("the forward pass failed: " + msg, e);
-    }
-
-    private static long[] flatten(long[][] rows) {
-        long[] out = new long[rows.length * rows[0].length];
-        for (int r = 0; r < rows.length; r++) {
-            System.arraycopy(rows[r], 0, out, r * rows[0].length, rows[0].length);
-        }
-        return out;
     }
 
     private static long[] toArray(List<Long> list) {

@@ -1,40 +1,37 @@
 package dev.loupe.engine;
 
+import dev.loupe.engine.input.ModelInput;
+import dev.loupe.engine.input.TokenInput;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * One forward pass: the token ids (a batch of equal-length rows), the hook globs whose activations to keep, and
- * the interventions to apply.
+ * One forward pass: the prepared input (token ids, an image: see {@link ModelInput}), the hook globs whose
+ * activations to keep, and the interventions to apply.
  */
 public final class RunRequest {
-    private final long[][] tokens;
+    private final ModelInput input;
     private final List<String> captures = new ArrayList<>();
     private final List<Intervention> interventions = new ArrayList<>();
 
-    private RunRequest(long[][] tokens) {
-        if (tokens.length == 0 || tokens[0].length == 0) {
-            throw new LoupeException("the input has no tokens");
-        }
-        for (long[] row : tokens) {
-            if (row.length != tokens[0].length) {
-                throw new LoupeException("batch rows must have equal length: " + row.length + " vs " + tokens[0].length);
-            }
-        }
-        this.tokens = tokens;
+    private RunRequest(ModelInput input) {
+        this.input = Objects.requireNonNull(input, "input");
     }
 
+    public static RunRequest of(ModelInput input) {
+        return new RunRequest(input);
+    }
+
+    /** Unlabelled token ids, one row: the engine's tests and plugins' own sweeps. */
     public static RunRequest of(long... tokens) {
-        return new RunRequest(new long[][] {tokens.clone()});
+        return new RunRequest(TokenInput.ofIds(tokens));
     }
 
+    /** Unlabelled token ids in equal-length batch rows. */
     public static RunRequest ofBatch(long[][] tokens) {
-        long[][] copy = new long[tokens.length][];
-        for (int i = 0; i < tokens.length; i++) {
-            copy[i] = tokens[i].clone();
-        }
-        return new RunRequest(copy);
+        return new RunRequest(TokenInput.ofBatch(tokens));
     }
 
     /** Keep the activations of hooks matching these globs ("*" matches any run of characters, "?" one). */
@@ -58,16 +55,17 @@ public final class RunRequest {
         return this;
     }
 
-    public long[][] tokens() {
-        return tokens;
+    public ModelInput input() {
+        return input;
     }
 
     public int batchSize() {
-        return tokens.length;
+        return input.batchSize();
     }
 
+    /** Positions per row. */
     public int length() {
-        return tokens[0].length;
+        return input.positions();
     }
 
     public List<String> captures() {

@@ -244,6 +244,14 @@ public final class SessionCommand implements Command {
 
     private static JsonObject inputJson(InputRecord in) {
         JsonObject o = new JsonObject();
+        o.addProperty("kind", in.kind().id());
+        if (in.image() != null) {
+            o.addProperty("image", in.image().path().toString());
+            o.addProperty("sha256", in.image().sha256());
+            o.addProperty("width", in.image().width());
+            o.addProperty("height", in.image().height());
+            o.addProperty("bytes_included", in.image().bytes() != null);
+        }
         if (in.text() != null) {
             o.addProperty("text", in.text());
         }

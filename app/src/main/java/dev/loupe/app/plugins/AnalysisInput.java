@@ -1,9 +1,15 @@
 package dev.loupe.app.plugins;
 
+import dev.loupe.engine.LoupeModel;
+import dev.loupe.engine.input.ModelInput;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** What a plugin runs on: a prompt (tokenized by the model) or token ids given directly. Exactly one is set. */
+/**
+ * What the user asked a plugin to run on, before the model has seen it: a prompt or token ids given directly.
+ * Exactly one is set. {@link #prepare} turns it into the model's input once per run; the session records that
+ * prepared input and the plugin runs on it.
+ */
 public record AnalysisInput(String text, long[] tokens) {
 
     public AnalysisInput {
@@ -36,6 +42,11 @@ public record AnalysisInput(String text, long[] tokens) {
     @Override
     public long[] tokens() {
         return tokens == null ? null : tokens.clone();
+    }
+
+    /** The input as this model runs it: the prompt tokenized and labelled, or the ids labelled. */
+    public ModelInput prepare(LoupeModel model) {
+        return isText() ? model.prepareText(text) : model.prepareTokens(tokens);
     }
 
     /** For logs and provenance: the prompt, or "tokens 1,2,3". */

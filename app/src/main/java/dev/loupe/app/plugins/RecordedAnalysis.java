@@ -5,8 +5,10 @@ import dev.loupe.app.session.InputRecord;
 import dev.loupe.app.session.RunRecord;
 import dev.loupe.app.session.SessionStore;
 import dev.loupe.engine.LoupeModel;
+import dev.loupe.engine.input.ModelInput;
 import dev.loupe.plugin.ArtifactStore;
 import dev.loupe.plugin.Progress;
+import dev.loupe.plugin.host.AnalysisRunner;
 import dev.loupe.plugin.params.Params;
 import dev.loupe.plugin.result.Result;
 import java.time.Duration;
@@ -31,19 +33,26 @@ public final class RecordedAnalysis {
     private RecordedAnalysis() {
     }
 
-    /** @param session may be null: then this is just {@link AnalysisRunner#run} with an in-memory store. */
+    /**
+     * Prepares the input once (a prompt is tokenized here and nowhere else), records that prepared input and runs
+     * the plugin on it.
+     *
+     * @param session may be null: then this is just {@link AnalysisRunner#run} with an in-memory store.
+     */
     public static Outcome run(SessionStore session, LoupeModel model, LoadedPlugin plugin, Params params,
             AnalysisInput input, Progress progress) {
+        return run(session, model, plugin, params, input.prepare(model), progress);
+    }
+
+    /** As above, for an input the caller has already prepared with the model. */
+    public static Outcome run(SessionStore session, LoupeModel model, LoadedPlugin plugin, Params params,
+            ModelInput input, Progress progress) {
         if (session == null) {
             return new Outcome(AnalysisRunner.run(model, plugin.plugin(), params, input, progress,
                     ArtifactStore.inMemory()), null);
         }
         Long modelId = session.recordModel(model.dir(), model.info());
-        long[] ids = input.isText() ? model.encode(input.text()) : input.tokens();
-        InputRecord inputRecord = input.isText()
-                ? InputRecord.ofText(input.text(), ids, model.tokenLabels(ids))
-                : InputRecord.ofTokens(ids, model.tokenLabels(ids));
-        Long inputId = session.recordInput(inputRecord);
+        Long inputId = session.recordInput(InputRecord.of(input));
         String id = plugin.id();
         String version = plugin.info().version();
         SessionArtifacts artifacts = new SessionArtifacts(session, id, session.model(modelId).orElseThrow().sha256());

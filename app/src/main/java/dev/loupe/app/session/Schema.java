@@ -23,7 +23,8 @@ final class Schema {
     static final List<Migration> MIGRATIONS = List.of(
             new Migration(1, "models, inputs, runs, results, workspace, metadata", Schema::v1),
             new Migration(2, "plugin artifacts", Schema::v2),
-            new Migration(3, "results as binary safetensors blobs", BinaryResults::migrate));
+            new Migration(3, "results as binary safetensors blobs", BinaryResults::migrate),
+            new Migration(4, "inputs of any kind (text, image)", Schema::v4));
 
     private Schema() {
     }
@@ -197,6 +198,40 @@ final class Schema {
                       PRIMARY KEY (plugin_id, key)
                     )""");
             s.execute("CREATE INDEX artifacts_by_run ON artifacts(run_id)");
+        }
+    }
+
+    /**
+     * Inputs carry their kind: a text input as before, an image as its file, the sha256 of its bytes, its size and
+     * optionally the bytes. Version 1's CHECK (text or token ids present) cannot admit an image row and SQLite cannot
+     * alter a CHECK, so the table is rebuilt (SQLite's 12-step ALTER; the runner has foreign keys off) and every old
+     * row becomes a text input with the same id and content key.
+     */
+    private static void v4(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("""
+                    CREATE TABLE inputs_v4 (
+                      id           INTEGER PRIMARY KEY,
+                      kind         TEXT NOT NULL CHECK (kind IN ('text', 'image')),
+                      text         TEXT,
+                      token_ids    TEXT,
+                      token_labels TEXT,
+                      image_path   TEXT,
+                      image_sha256 TEXT,
+                      image_width  INTEGER,
+                      image_height INTEGER,
+                      image_bytes  BLOB,
+                      content_key  TEXT NOT NULL UNIQUE,
+                      recorded_at  INTEGER NOT NULL,
+                      CHECK (kind != 'text' OR ((text IS NOT NULL OR token_ids IS NOT NULL) AND image_path IS NULL)),
+                      CHECK (kind != 'image' OR (image_path IS NOT NULL AND image_sha256 IS NOT NULL
+                             AND image_width > 0 AND image_height > 0 AND text IS NULL AND token_ids IS NULL))
+                    )""");
+            s.execute("""
+                    INSERT INTO inputs_v4(id, kind, text, token_ids, token_labels, content_key, recorded_at)
+                    SELECT id, 'text', text, token_ids, token_labels, content_key, recorded_at FROM inputs""");
+            s.execute("DROP TABLE inputs");
+            s.execute("ALTER TABLE inputs_v4 RENAME TO inputs");
         }
     }
 }

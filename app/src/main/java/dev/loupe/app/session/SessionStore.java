@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.reflect.TypeToken;
 import dev.loupe.engine.ModelInfo;
+import dev.loupe.engine.input.InputKind;
 import dev.loupe.plugin.ArtifactStore;
 import dev.loupe.plugin.result.Result;
 import dev.loupe.plugin.result.ResultCodec;
@@ -314,19 +315,23 @@ public final class SessionStore implements AutoCloseable {
 
     /** Records an input; the same input recorded again gets the same id. */
     public long recordInput(InputRecord input) {
-        JsonObject canonical = new JsonObject();
-        canonical.addProperty("text", input.text());
-        canonical.add("token_ids", input.tokenIds() == null ? null : GSON.toJsonTree(input.tokenIds()));
-        canonical.add("token_labels", GSON.toJsonTree(input.tokenLabels()));
-        String key = ModelHasher.hex(ModelHasher.digest().digest(GSON.toJson(canonical).getBytes(StandardCharsets.UTF_8)));
+        String key = contentKey(input);
+        InputRecord.Image image = input.image();
         return write("record the input", () -> {
-            try (PreparedStatement ps = conn.prepareStatement("INSERT OR IGNORE INTO inputs(text, token_ids, token_labels,"
-                    + " content_key, recorded_at) VALUES (?, ?, ?, ?, ?)")) {
-                ps.setString(1, input.text());
-                ps.setString(2, input.tokenIds() == null ? null : GSON.toJson(input.tokenIds()));
-                ps.setString(3, GSON.toJson(input.tokenLabels()));
-                ps.setString(4, key);
-                ps.setLong(5, System.currentTimeMillis());
+            try (PreparedStatement ps = conn.prepareStatement("INSERT OR IGNORE INTO inputs(kind, text, token_ids,"
+                    + " token_labels, image_path, image_sha256, image_width, image_height, image_bytes, content_key,"
+                    + " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, input.kind().id());
+                ps.setString(2, input.text());
+                ps.setString(3, input.tokenIds() == null ? null : GSON.toJson(input.tokenIds()));
+                ps.setString(4, GSON.toJson(input.tokenLabels()));
+                ps.setString(5, image == null ? null : image.path().toString());
+                ps.setString(6, image == null ? null : image.sha256());
+                setNullableLong(ps, 7, image == null ? null : (long) image.width());
+                setNullableLong(ps, 8, image == null ? null : (long) image.height());
+                ps.setBytes(9, image == null ? null : image.bytes());
+                ps.setString(10, key);
+                ps.setLong(11, System.currentTimeMillis());
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = conn.prepareStatement("SELECT id FROM inputs WHERE content_key = ?")) {
@@ -337,6 +342,28 @@ public final class SessionStore implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /**
+     * The hash that makes an input recorded twice one row. A text input's is what version 1 files hold (so an old
+     * session keeps matching its inputs); an image's is its provenance, whether the bytes travel included.
+     */
+    private static String contentKey(InputRecord input) {
+        JsonObject canonical = new JsonObject();
+        if (input.kind() == InputKind.TEXT) {
+            canonical.addProperty("text", input.text());
+            canonical.add("token_ids", input.tokenIds() == null ? null : GSON.toJsonTree(input.tokenIds()));
+        } else {
+            InputRecord.Image image = input.image();
+            canonical.addProperty("kind", input.kind().id());
+            canonical.addProperty("path", image.path().toString());
+            canonical.addProperty("sha256", image.sha256());
+            canonical.addProperty("width", image.width());
+            canonical.addProperty("height", image.height());
+            canonical.addProperty("bytes", image.bytes() != null);
+        }
+        canonical.add("token_labels", GSON.toJsonTree(input.tokenLabels()));
+        return ModelHasher.hex(ModelHasher.digest().digest(GSON.toJson(canonical).getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
@@ -563,15 +590,20 @@ public final class SessionStore implements AutoCloseable {
 
     public Optional<InputRecord> input(long id) {
         return read("read input " + id, () -> {
-            try (PreparedStatement ps = conn.prepareStatement("SELECT text, token_ids, token_labels FROM inputs WHERE id = ?")) {
+            try (PreparedStatement ps = conn.prepareStatement("SELECT kind, text, token_ids, token_labels, image_path,"
+                    + " image_sha256, image_width, image_height, image_bytes FROM inputs WHERE id = ?")) {
                 ps.setLong(1, id);
                 try (ResultSet r = ps.executeQuery()) {
                     if (!r.next()) {
                         return Optional.empty();
                     }
-                    String ids = r.getString(2);
-                    List<String> labels = GSON.fromJson(r.getString(3), new TypeToken<List<String>>() { }.getType());
-                    return Optional.of(new InputRecord(r.getString(1), ids == null ? null : GSON.fromJson(ids, long[].class), labels));
+                    InputKind kind = InputKind.fromId(r.getString(1));
+                    String ids = r.getString(3);
+                    List<String> labels = GSON.fromJson(r.getString(4), new TypeToken<List<String>>() { }.getType());
+                    InputRecord.Image image = kind != InputKind.IMAGE ? null : new InputRecord.Image(
+                            Path.of(r.getString(5)), r.getString(6), r.getInt(7), r.getInt(8), r.getBytes(9));
+                    return Optional.of(new InputRecord(kind, r.getString(2),
+                            ids == null ? null : GSON.fromJson(ids, long[].class), image, labels));
                 }
             }
         });

@@ -107,7 +107,7 @@ class SessionCommandTest {
     @Test
     void showWithoutRunIdSummarisesTheSession() {
         JsonObject o = JsonParser.parseString(session("show", db.toString()).assertOk().out()).getAsJsonObject();
-        assertEquals(3, o.get("schema_version").getAsInt());
+        assertEquals(4, o.get("schema_version").getAsInt());
         assertEquals(2, o.getAsJsonArray("runs").size());
         assertEquals("gpt2", o.getAsJsonArray("models").get(0).getAsJsonObject().get("family").getAsString());
         assertFalse(o.get("workspace_saved").getAsBoolean());

@@ -10,17 +10,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.loupe.app.session.InputRecord;
+import dev.loupe.app.session.SessionStore;
 import dev.loupe.engine.LoupeException;
 import dev.loupe.engine.LoupeModel;
 import dev.loupe.engine.ModelInfo;
 import dev.loupe.engine.RunRequest;
 import dev.loupe.engine.RunResult;
+import dev.loupe.engine.input.ImageInput;
+import dev.loupe.engine.input.InputKind;
+import dev.loupe.engine.input.TokenInput;
 import dev.loupe.engine.testing.TestCheckpoints;
 import dev.loupe.plugin.AnalysisContext;
 import dev.loupe.plugin.AnalysisPlugin;
 import dev.loupe.plugin.PluginApi;
 import dev.loupe.plugin.PluginInfo;
 import dev.loupe.plugin.Progress;
+import dev.loupe.plugin.host.AnalysisRunner;
 import dev.loupe.plugin.params.ParamDef;
 import dev.loupe.plugin.params.ParamSpec;
 import dev.loupe.plugin.params.Params;
@@ -31,6 +37,7 @@ import dev.loupe.plugins.activations.ActivationsPlugin;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
@@ -61,6 +68,7 @@ class AnalysisRunnerTest {
 
         final Body body;
         boolean accepts = true;
+        Set<InputKind> kinds = Set.of(InputKind.TEXT);
         AnalysisContext seen;
         NDManager cacheManager;
 
@@ -89,6 +97,11 @@ class AnalysisRunnerTest {
         }
 
         @Override
+        public Set<InputKind> inputKinds() {
+            return kinds;
+        }
+
+        @Override
         public List<String> captures(ModelInfo m, Params p) {
             return List.of("blocks.0.hook_resid_post");
         }
@@ -113,14 +126,14 @@ class AnalysisRunnerTest {
     static final Result OK = new TableResult("ok", List.of("a"), List.of());
 
     static Result run(AnalysisPlugin p, AnalysisInput in, Progress progress) {
-        return AnalysisRunner.run(model, p, p.params().defaults(), in, progress);
+        return AnalysisRunner.run(model, p, p.params().defaults(), in.prepare(model), progress);
     }
 
     @Test
     void activationsFromTextHaveTokenLabelsAndTheRunsValues() {
         ActivationsPlugin plugin = new ActivationsPlugin();
         Params params = plugin.params().parse(Map.of("hook", "blocks.1.hook_resid_mid"));
-        MatrixResult m = (MatrixResult) AnalysisRunner.run(model, plugin, params, AnalysisInput.ofText("w3 w9 w2"), Progress.none());
+        MatrixResult m = (MatrixResult) AnalysisRunner.run(model, plugin, params, AnalysisInput.ofText("w3 w9 w2").prepare(model), Progress.none());
         assertEquals(List.of("w3", "w9", "w2"), m.rowLabels());
         try (RunResult r = model.run(RunRequest.of(3, 9, 2).capture("blocks.1.hook_resid_mid"))) {
             assertArrayEquals(r.cache().floats("blocks.1.hook_resid_mid"), m.values());
@@ -260,7 +273,7 @@ class AnalysisRunnerTest {
         ActivationsPlugin a = new ActivationsPlugin();
         Params bad = a.params().parse(Map.of("hook", "blocks.7.hook_resid_post"));
         LoupeException hook = assertThrows(LoupeException.class,
-                () -> AnalysisRunner.run(model, a, bad, AnalysisInput.ofTokens(1), Progress.none()));
+                () -> AnalysisRunner.run(model, a, bad, AnalysisInput.ofTokens(1).prepare(model), Progress.none()));
         assertTrue(hook.getMessage().contains("blocks.7.hook_resid_post"), hook.getMessage());
     }
 
@@ -269,7 +282,73 @@ class AnalysisRunnerTest {
         Probe p = new Probe((ctx, pr) -> OK);
         Params other = new ActivationsPlugin().params().defaults();
         assertThrows(IllegalArgumentException.class,
-                () -> AnalysisRunner.run(model, p, other, AnalysisInput.ofTokens(1), Progress.none()));
+                () -> AnalysisRunner.run(model, p, other, AnalysisInput.ofTokens(1).prepare(model), Progress.none()));
+    }
+
+    /** An image as a ViT with a 2x2 patch grid and a class token would see it (3x4x4 pixels). */
+    static ImageInput picture() {
+        return new ImageInput(Path.of("cat.png"), "ab".repeat(32), 640, 480, new float[3 * 4 * 4], new int[] {3, 4, 4},
+                ImageInput.tokenLabels(true, 0, 2, 2));
+    }
+
+    @Test
+    void aPluginIsGivenOnlyTheInputKindsItTakes() {
+        Probe text = new Probe((ctx, pr) -> OK);
+        LoupeException image = assertThrows(LoupeException.class,
+                () -> AnalysisRunner.run(model, text, text.params().defaults(), picture(), Progress.none()));
+        assertEquals("test.probe does not take image input (it takes text)", image.getMessage());
+        assertNull(text.seen, "refused before any run");
+
+        Probe vision = new Probe((ctx, pr) -> OK);
+        vision.kinds = Set.of(InputKind.IMAGE);
+        LoupeException prompt = assertThrows(LoupeException.class, () -> run(vision, AnalysisInput.ofText("w1"), Progress.none()));
+        assertEquals("test.probe does not take text input (it takes image)", prompt.getMessage());
+    }
+
+    @Test
+    void aModelRefusesAnInputKindItDoesNotTake() {
+        Probe both = new Probe((ctx, pr) -> OK);
+        both.kinds = Set.of(InputKind.TEXT, InputKind.IMAGE);
+        assertEquals(Set.of(InputKind.TEXT), model.inputKinds());
+        LoupeException e = assertThrows(LoupeException.class,
+                () -> AnalysisRunner.run(model, both, both.params().defaults(), picture(), Progress.none()));
+        assertEquals("gpt2 is a gpt2 model: it takes text input, not image input (image cat.png (640x480))", e.getMessage());
+    }
+
+    @Test
+    void thePreparedInputReachesThePluginAsIs() {
+        Probe p = new Probe((ctx, pr) -> OK);
+        TokenInput prepared = model.prepareText("w4 w2");
+        AnalysisRunner.run(model, p, p.params().defaults(), prepared, Progress.none());
+        assertSame(prepared, p.seen.input(), "the runner does not tokenize again");
+        assertSame(prepared, p.seen.run().input());
+        assertEquals(List.of("w4", "w2"), p.seen.tokenLabels());
+    }
+
+    @Test
+    void unlabelledOrBatchedInputIsNotAPluginInput() {
+        Probe p = new Probe((ctx, pr) -> OK);
+        Params params = p.params().defaults();
+        IllegalArgumentException unlabelled = assertThrows(IllegalArgumentException.class,
+                () -> AnalysisRunner.run(model, p, params, TokenInput.ofIds(1, 2), Progress.none()));
+        assertTrue(unlabelled.getMessage().startsWith("the input has 0 labels for 2 positions"), unlabelled.getMessage());
+        LoupeException batch = assertThrows(LoupeException.class, () -> AnalysisRunner.run(model, p, params,
+                new TokenInput(new long[][] {{1}, {2}}, List.of(), List.of(List.of("w1"), List.of("w2"))), Progress.none()));
+        assertEquals("test.probe: a plugin runs on one input, not a batch of 2", batch.getMessage());
+    }
+
+    @Test
+    void aRecordedRunKeepsTheInputThePluginSaw() {
+        Probe p = new Probe((ctx, pr) -> OK);
+        PluginRegistry.LoadedPlugin loaded = new PluginRegistry.LoadedPlugin(p, p.info(), p.params(), "test");
+        try (SessionStore session = SessionStore.create(tmp.resolve("recorded.loupe"))) {
+            RecordedAnalysis.Outcome out = RecordedAnalysis.run(session, model, loaded, p.params().defaults(),
+                    AnalysisInput.ofText("w3 w1"), Progress.none());
+            long inputId = session.run(out.runId()).orElseThrow().inputId();
+            assertEquals(InputRecord.of(p.seen.input()), session.input(inputId).orElseThrow());
+            assertEquals(InputRecord.ofText("w3 w1", new long[] {3, 1}, List.of("w3", "w1")),
+                    session.input(inputId).orElseThrow());
+        }
     }
 
     @Test

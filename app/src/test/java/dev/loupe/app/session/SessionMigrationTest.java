@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loupe.engine.LoupeException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -29,6 +33,8 @@ class SessionMigrationTest {
 
     /** What the first release knew: a file made with these is a real version 1 session. */
     private static final List<Migration> V1 = Schema.MIGRATIONS.subList(0, 1);
+    /** What version 2 knew: inputs were text or token ids, with no kind column. */
+    private static final List<Migration> V2 = Schema.MIGRATIONS.subList(0, 2);
     private static final int LATEST = Schema.latest(Schema.MIGRATIONS);
     /** The version a future release would append. */
     private static final int NEXT = LATEST + 1;
@@ -50,6 +56,66 @@ class SessionMigrationTest {
         return list;
     }
 
+    /**
+     * An input row as versions 1 and 2 wrote it (no kind, no image columns), with their content key: the sha256 of
+     * the canonical JSON of text, token ids and labels, nulls left out.
+     */
+    private static long insertReleasedInput(Path db, String text, String tokenIdsJson, String labelsJson)
+            throws Exception {
+        String canonical = "{" + (text == null ? "" : "\"text\":\"" + text + "\",") + "\"token_ids\":" + tokenIdsJson
+                + ",\"token_labels\":" + labelsJson + "}";
+        String key = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(canonical.getBytes(StandardCharsets.UTF_8)));
+        try (Connection c = raw(db); PreparedStatement ps = c.prepareStatement("INSERT INTO inputs(text, token_ids,"
+                + " token_labels, content_key, recorded_at) VALUES (?, ?, ?, ?, 0)")) {
+            ps.setString(1, text);
+            ps.setString(2, tokenIdsJson);
+            ps.setString(3, labelsJson);
+            ps.setString(4, key);
+            ps.executeUpdate();
+        }
+        try (Connection c = raw(db); Statement st = c.createStatement();
+                ResultSet r = st.executeQuery("SELECT max(id) FROM inputs")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    @Test
+    void aV2FileBecomesV3WithItsInputsAsTextInputs() throws Exception {
+        Path db = tmp.resolve("v2.db");
+        long prompt;
+        long tokens;
+        try (SessionStore s = SessionStore.create(db, V2)) {
+            prompt = insertReleasedInput(db, "w1 w2", "[1,2]", "[\"w1\",\"w2\"]");
+            tokens = insertReleasedInput(db, null, "[5,6,7]", "[\"a\",\"b\",\"c\"]");
+            s.recordRun(Fixtures.okRun(null, prompt, 1, Fixtures.scores()));
+            s.recordRun(Fixtures.okRun(null, tokens, 2, Fixtures.scores()));
+        }
+        try (SessionStore s = SessionStore.open(db)) {
+            assertEquals(LATEST, s.schemaVersion());
+            assertEquals(InputRecord.ofText("w1 w2", new long[] {1, 2}, List.of("w1", "w2")), s.input(prompt).orElseThrow());
+            assertEquals(InputRecord.ofTokens(new long[] {5, 6, 7}, List.of("a", "b", "c")), s.input(tokens).orElseThrow());
+            assertEquals(List.of(prompt, tokens), s.runs().stream().map(StoredRun::inputId).toList());
+            assertEquals(prompt, s.recordInput(InputRecord.ofText("w1 w2", new long[] {1, 2}, List.of("w1", "w2"))),
+                    "an old input recorded again is the same row: its content key is unchanged");
+            assertEquals(tokens, s.recordInput(InputRecord.ofTokens(new long[] {5, 6, 7}, List.of("a", "b", "c"))));
+            InputRecord image = SessionStoreTest.image(null);
+            long imageId = s.recordInput(image);
+            assertEquals(image, s.input(imageId).orElseThrow(), "and the upgraded table takes an image");
+            assertEquals("1", s.pragma("foreign_keys"));
+        }
+        try (Connection c = raw(db); Statement st = c.createStatement();
+                ResultSet r = st.executeQuery("SELECT kind, count(*) FROM inputs GROUP BY kind ORDER BY kind")) {
+            assertTrue(r.next());
+            assertEquals("image", r.getString(1));
+            assertEquals(1, r.getInt(2));
+            assertTrue(r.next());
+            assertEquals("text", r.getString(1));
+            assertEquals(2, r.getInt(2));
+        }
+    }
+
     private Path v1File() {
         Path db = tmp.resolve("v1.db");
         try (SessionStore s = SessionStore.create(db, V1)) {
@@ -67,7 +133,7 @@ class SessionMigrationTest {
         ws.addProperty("open", "run:1");
         try (SessionStore s = SessionStore.create(db, V1)) {
             long model = s.recordModel(modelDir, "gpt2", null);
-            long input = s.recordInput(InputRecord.ofTokens(new long[] {1, 2}, List.of("a", "b")));
+            long input = insertReleasedInput(db, null, "[1,2]", "[\"a\",\"b\"]");
             long id = s.recordRun(Fixtures.okRun(model, input, 3, Fixtures.matrix(4, 5, 3)));
             s.setNotes(id, "from version 1");
             s.saveWorkspace(ws);
@@ -79,7 +145,7 @@ class SessionMigrationTest {
             assertEquals(0, r.getInt(1), "a version 1 file has no artifacts table");
         }
         try (SessionStore s = SessionStore.open(db)) {
-            assertEquals(Schema.latest(Schema.MIGRATIONS), s.schemaVersion());
+            assertEquals(LATEST, s.schemaVersion());
             StoredRun run = s.runs().get(0);
             assertEquals("from version 1", run.notes());
             assertEquals(Fixtures.json(Fixtures.matrix(4, 5, 3)), Fixtures.json(s.result(run.id()).orElseThrow()));
@@ -90,7 +156,7 @@ class SessionMigrationTest {
             s.putArtifact("loupe.tuned-lens", "translators/x", new byte[] {7, 8}, run.id());
         }
         try (SessionStore s = SessionStore.open(db)) {
-            assertEquals(Schema.latest(Schema.MIGRATIONS), s.meta().schemaVersion());
+            assertEquals(LATEST, s.meta().schemaVersion());
             assertEquals(1, s.runs().size());
             assertEquals(1L, s.artifacts().get(0).runId());
             assertEquals(2, s.artifact("loupe.tuned-lens", "translators/x").orElseThrow().length);
@@ -186,8 +252,8 @@ class SessionMigrationTest {
         Path current = tmp.resolve("current.db");
         SessionStore.create(current).close();
         LoupeException old = assertThrows(LoupeException.class, () -> SessionStore.open(current, V1));
-        assertTrue(old.getMessage().contains("session schema version " + Schema.latest(Schema.MIGRATIONS)
-                + "; this Loupe reads up to version 1"), old.getMessage());
+        assertTrue(old.getMessage().contains("session schema version " + LATEST + "; this Loupe reads up to version 1"),
+                old.getMessage());
     }
 
     @Test

@@ -13,6 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.loupe.engine.LoupeException;
+import dev.loupe.engine.input.ImageInput;
+import dev.loupe.engine.input.InputKind;
+import dev.loupe.engine.input.TokenInput;
 import dev.loupe.plugin.result.MatrixResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -247,6 +250,76 @@ class SessionStoreTest {
             assertNotEquals(a, c);
             assertEquals(InputRecord.ofTokens(new long[] {1, 2}, List.of()), s.input(c).orElseThrow());
         }
+    }
+
+    /** The bytes of a pretend picture, and an image input of them as a ViT with a 2x2 patch grid would label it. */
+    static final byte[] PICTURE = "not really a PNG, but bytes with a hash".getBytes(StandardCharsets.UTF_8);
+
+    static InputRecord image(byte[] bytes) {
+        try {
+            return InputRecord.ofImage(new InputRecord.Image(Path.of("/data/cat.png"), sha256(PICTURE), 640, 480, bytes),
+                    ImageInput.tokenLabels(true, 0, 2, 2));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void everyInputKindRoundTrips() throws Exception {
+        InputRecord text = InputRecord.ofText("The cat", new long[] {464, 3797}, List.of("The", " cat"));
+        InputRecord tokens = InputRecord.ofTokens(new long[] {5, 6}, List.of("#5", "#6"));
+        InputRecord image = image(null);
+        InputRecord withBytes = image.withImageBytes(PICTURE);
+        Path db = tmp.resolve("kinds.db");
+        long[] ids = new long[4];
+        try (SessionStore s = SessionStore.create(db)) {
+            ids[0] = s.recordInput(text);
+            ids[1] = s.recordInput(tokens);
+            ids[2] = s.recordInput(image);
+            ids[3] = s.recordInput(withBytes);
+            assertEquals(4, java.util.Arrays.stream(ids).distinct().count(), "the bytes travelling make another row");
+            assertEquals(ids[2], s.recordInput(image(null)), "the same image recorded again is the same row");
+        }
+        try (SessionStore s = SessionStore.open(db)) {
+            assertEquals(text, s.input(ids[0]).orElseThrow());
+            assertEquals(tokens, s.input(ids[1]).orElseThrow());
+            InputRecord back = s.input(ids[2]).orElseThrow();
+            assertEquals(image, back);
+            assertEquals(InputKind.IMAGE, back.kind());
+            assertEquals(List.of("CLS", "patch 0,0", "patch 0,1", "patch 1,0", "patch 1,1"), back.tokenLabels());
+            assertNull(back.image().bytes());
+            assertNull(back.text());
+            assertArrayEquals(PICTURE, s.input(ids[3]).orElseThrow().image().bytes());
+        }
+    }
+
+    @Test
+    void imageInputsCheckTheirOwnConsistency() throws Exception {
+        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+                () -> image(null).withImageBytes("other bytes".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(wrong.getMessage().contains("/data/cat.png: the bytes given hash to "), wrong.getMessage());
+        assertTrue(wrong.getMessage().contains("not the recorded sha256 " + sha256(PICTURE)), wrong.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> InputRecord.ofImage(image(null).image(), List.of()));
+        assertThrows(IllegalArgumentException.class,
+                () -> new InputRecord.Image(Path.of("a.png"), sha256(PICTURE), 0, 10, null));
+        assertThrows(IllegalArgumentException.class, () -> new InputRecord(InputKind.IMAGE, "a prompt", null,
+                image(null).image(), List.of("CLS")));
+        assertThrows(IllegalArgumentException.class, () -> new InputRecord(InputKind.TEXT, "a prompt", null,
+                image(null).image(), List.of()));
+        assertThrows(IllegalArgumentException.class, () -> InputRecord.ofTokens(new long[] {1}, List.of()).withImageBytes(PICTURE));
+    }
+
+    @Test
+    void aPreparedInputIsRecordedAsTheModelPreparedIt() throws Exception {
+        assertEquals(InputRecord.ofText("w1 w2", new long[] {1, 2}, List.of("w1", "w2")),
+                InputRecord.of(TokenInput.of("w1 w2", new long[] {1, 2}, List.of("w1", "w2"))));
+        assertEquals(InputRecord.ofTokens(new long[] {7}, List.of("#7")),
+                InputRecord.of(TokenInput.of(null, new long[] {7}, List.of("#7"))));
+        ImageInput pixels = new ImageInput(Path.of("/data/cat.png"), sha256(PICTURE), 640, 480, new float[3 * 4 * 4],
+                new int[] {3, 4, 4}, ImageInput.tokenLabels(true, 0, 2, 2));
+        assertEquals(image(null), InputRecord.of(pixels), "the path, hash, size and labels; never the pixels");
+        assertThrows(IllegalArgumentException.class,
+                () -> InputRecord.of(TokenInput.ofBatch(new long[][] {{1}, {2}})));
     }
 
     @Test

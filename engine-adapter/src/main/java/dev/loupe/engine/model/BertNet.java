@@ -135,7 +135,8 @@ public final class BertNet extends TransformerNet {
     }
 
     @Override
-    public Output forward(NDArray tokens, KvCache cache, HookContext hooks) {
+    public Output forward(NetInput input, KvCache cache, HookContext hooks) {
+        NDArray tokens = input.tokenIds();
         if (cache != null) {
             throw new IllegalStateException("an encoder has no KV cache");
         }

@@ -142,7 +142,8 @@ public final class LlamaNet extends TransformerNet {
     }
 
     @Override
-    public Output forward(NDArray tokens, KvCache cache, HookContext hooks) {
+    public Output forward(NetInput input, KvCache cache, HookContext hooks) {
+        NDArray tokens = input.tokenIds();
         NDManager m = tokens.getManager();
         long batch = tokens.getShape().get(0);
         int t = (int) tokens.getShape().get(1);

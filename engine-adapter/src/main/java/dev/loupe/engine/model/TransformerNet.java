@@ -2,8 +2,10 @@ package dev.loupe.engine.model;
 
 import ai.djl.ndarray.NDArray;
 import dev.loupe.engine.hooks.HookContext;
+import dev.loupe.engine.input.InputKind;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A transformer implemented natively in DJL NDArray operations, with a TransformerLens hook at every activation.
@@ -30,11 +32,16 @@ public abstract class TransformerNet {
         return spec;
     }
 
+    /** The input kinds this net embeds; the engine refuses any other before a pass. Text nets take token ids. */
+    public Set<InputKind> inputKinds() {
+        return Set.of(InputKind.TEXT);
+    }
+
     /**
-     * Runs tokens [batch, pos] (INT64, on the pass's manager). With a cache, the tokens continue the cached
-     * positions and their keys and values are appended; hooks see only the new positions.
+     * Runs one input (on the pass's manager) of a kind in {@link #inputKinds}. With a cache, the tokens continue the
+     * cached positions and their keys and values are appended; hooks see only the new positions.
      */
-    public abstract Output forward(NDArray tokens, KvCache cache, HookContext hooks);
+    public abstract Output forward(NetInput input, KvCache cache, HookContext hooks);
 
     /**
      * The model's final norm and unembedding, for reading the residual stream at any layer (logit lens, direct

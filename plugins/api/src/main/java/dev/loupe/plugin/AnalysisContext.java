@@ -1,8 +1,11 @@
 package dev.loupe.plugin;
 
 import ai.djl.ndarray.NDManager;
+import dev.loupe.engine.LoupeException;
 import dev.loupe.engine.LoupeModel;
 import dev.loupe.engine.RunResult;
+import dev.loupe.engine.input.ModelInput;
+import dev.loupe.engine.input.TokenInput;
 import java.util.List;
 
 /**
@@ -13,14 +16,8 @@ import java.util.List;
 public interface AnalysisContext {
     LoupeModel model();
 
-    /** The input's token ids (batch row 0 of the run). */
-    long[] tokens();
-
-    /** Display labels for the tokens, aligned with {@link #tokens()}. */
-    List<String> tokenLabels();
-
-    /** The prompt text, or null when the input was given as token ids. */
-    String prompt();
+    /** The input the run was made on, prepared by the model once (one row; of a kind the plugin accepts). */
+    ModelInput input();
 
     /** The forward pass made with {@link AnalysisPlugin#captures}. */
     RunResult run();
@@ -34,5 +31,24 @@ public interface AnalysisContext {
      */
     default ArtifactStore artifacts() {
         return ArtifactStore.none();
+    }
+
+    /** The input's token ids; only text input has them (a plugin that accepts images reads {@link #input()}). */
+    default long[] tokens() {
+        if (input() instanceof TokenInput t) {
+            return t.tokens();
+        }
+        throw new LoupeException("this input is " + input().kind().id() + " (" + input().describe()
+                + "); only text input has token ids");
+    }
+
+    /** A display label per position, aligned with the run's positions (and with {@link #tokens()} for text). */
+    default List<String> tokenLabels() {
+        return input().labels();
+    }
+
+    /** The prompt text, or null when the input was given as token ids or is not text. */
+    default String prompt() {
+        return input() instanceof TokenInput t ? t.text() : null;
     }
 }

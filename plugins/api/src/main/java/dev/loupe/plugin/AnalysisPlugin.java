@@ -1,10 +1,12 @@
 package dev.loupe.plugin;
 
 import dev.loupe.engine.ModelInfo;
+import dev.loupe.engine.input.InputKind;
 import dev.loupe.plugin.params.ParamSpec;
 import dev.loupe.plugin.params.Params;
 import dev.loupe.plugin.result.Result;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A view's computation: discovered with {@link java.util.ServiceLoader} (register the class in
@@ -22,6 +24,11 @@ public interface AnalysisPlugin {
     /** Why {@link #accepts} said no, in words for the user. */
     default String whyNot(ModelInfo model) {
         return info().name() + " does not work on " + model.modelType() + " models";
+    }
+
+    /** The input kinds {@link #analyze} works on; the host refuses any other before running. Text unless said. */
+    default Set<InputKind> inputKinds() {
+        return Set.of(InputKind.TEXT);
     }
 
     /** Hook globs the host's run must capture for {@link #analyze}. */

@@ -6,18 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
+import dev.loupe.engine.ActivationCache;
 import dev.loupe.engine.LoupeException;
 import dev.loupe.engine.LoupeModel;
-import dev.loupe.engine.RunRequest;
-import dev.loupe.engine.RunResult;
 import dev.loupe.engine.testing.TestCheckpoints;
 import dev.loupe.plugin.AnalysisPlugin;
-import dev.loupe.plugin.BasicAnalysisContext;
+import dev.loupe.plugin.ArtifactStore;
 import dev.loupe.plugin.PluginApi;
 import dev.loupe.plugin.Progress;
+import dev.loupe.plugin.host.PluginRun;
 import dev.loupe.plugin.params.Params;
 import dev.loupe.plugin.result.MatrixResult;
+import dev.loupe.plugin.testkit.PluginHarness;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -48,7 +48,7 @@ class ActivationsPluginTest {
         model.close();
     }
 
-    /** What the host would do: one run with the plugin's captures, analyze inside a scratch scope. */
+    /** What the host would do (the kit's steps: one run with the plugin's captures, a scratch scope) and that run's activation. */
     record Outcome(MatrixResult result, float[] activation, long[] shape) {
     }
 
@@ -58,13 +58,12 @@ class ActivationsPluginTest {
 
     Outcome analyze(LoupeModel model, Map<String, String> paramTexts) throws Exception {
         Params p = plugin.params().parse(paramTexts);
-        long[] ids = model.encode(PROMPT);
-        try (RunResult run = model.run(RunRequest.of(ids).capture(plugin.captures(model.info(), p)));
-                NDManager scope = model.manager().newSubManager()) {
-            var ctx = new BasicAnalysisContext(model, ids, Arrays.asList(model.tokenStrings(PROMPT)), PROMPT, run, scope);
-            MatrixResult m = (MatrixResult) plugin.analyze(ctx, p, Progress.none());
+        PluginHarness host = PluginHarness.on(model);
+        try (PluginRun run = host.prepare(plugin, host.text(PROMPT), p, ArtifactStore.none())) {
+            MatrixResult m = (MatrixResult) plugin.analyze(run.context(), p, Progress.none());
             String hook = plugin.captures(model.info(), p).get(0);
-            return new Outcome(m, run.cache().floats(hook), run.cache().shape(hook));
+            ActivationCache cache = run.context().run().cache();
+            return new Outcome(m, cache.floats(hook), cache.shape(hook));
         }
     }
 

@@ -15,6 +15,7 @@ import dev.loupe.plugin.params.Params;
 import dev.loupe.plugin.result.GridResult;
 import dev.loupe.plugin.result.MatrixResult;
 import dev.loupe.plugin.result.Result;
+import dev.loupe.plugin.testkit.PluginHarness;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +74,8 @@ class AttentionPatternsPluginTest {
     }
 
     private Result run(LoupeModel m, String prompt, Params p) throws Exception {
-        return TestContext.analyze(m, prompt, plugin, p);
+        PluginHarness host = PluginHarness.on(m);
+        return host.run(plugin, host.text(prompt), p);
     }
 
     @ParameterizedTest

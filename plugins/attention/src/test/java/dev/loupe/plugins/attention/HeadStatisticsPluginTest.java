@@ -20,6 +20,7 @@ import dev.loupe.plugin.params.Params;
 import dev.loupe.plugin.result.MatrixResult;
 import dev.loupe.plugin.result.Result;
 import dev.loupe.plugin.result.TableResult;
+import dev.loupe.plugin.testkit.PluginHarness;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -75,7 +76,8 @@ class HeadStatisticsPluginTest {
     }
 
     private Result run(LoupeModel m, Params p) throws Exception {
-        return TestContext.analyze(m, PROMPT, plugin, p);
+        PluginHarness host = PluginHarness.on(m);
+        return host.run(plugin, host.text(PROMPT), p);
     }
 
     // ---- plain-Java definitions the batched maths must agree with ----

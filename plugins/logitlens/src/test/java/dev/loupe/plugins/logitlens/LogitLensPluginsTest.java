@@ -5,22 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import dev.loupe.engine.LoupeException;
 import dev.loupe.engine.LoupeModel;
 import dev.loupe.engine.RunRequest;
 import dev.loupe.engine.RunResult;
 import dev.loupe.engine.testing.TestCheckpoints;
 import dev.loupe.engine.testing.TestCheckpoints.Spec;
-import dev.loupe.plugin.AnalysisContext;
 import dev.loupe.plugin.AnalysisPlugin;
 import dev.loupe.plugin.ArtifactStore;
 import dev.loupe.plugin.Progress;
-import dev.loupe.plugin.params.Params;
 import dev.loupe.plugin.result.ComparisonResult;
 import dev.loupe.plugin.result.MatrixResult;
 import dev.loupe.plugin.result.Result;
 import dev.loupe.plugin.result.SeriesResult;
+import dev.loupe.plugin.testkit.PluginHarness;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -45,54 +43,15 @@ class LogitLensPluginsTest {
                 Arguments.of("llama-rmsnorm", Spec.llama()));
     }
 
-    /** Runs a plugin the way the host does: one forward pass with its captures, a scratch scope. */
+    /** Runs a plugin the way the host does, on the token ids {@link #TOKENS}. */
     private static Result analyze(LoupeModel model, AnalysisPlugin plugin, Map<String, String> params) throws Exception {
         return analyze(model, plugin, params, ArtifactStore.none(), Progress.none());
     }
 
     private static Result analyze(LoupeModel model, AnalysisPlugin plugin, Map<String, String> params,
             ArtifactStore artifacts, Progress progress) throws Exception {
-        Params p = plugin.params().parse(params);
-        try (RunResult run = model.run(RunRequest.of(TOKENS).capture(plugin.captures(model.info(), p)));
-                NDManager scratch = model.manager().newSubManager()) {
-            AnalysisContext ctx = new AnalysisContext() {
-                @Override
-                public LoupeModel model() {
-                    return model;
-                }
-
-                @Override
-                public long[] tokens() {
-                    return TOKENS;
-                }
-
-                @Override
-                public List<String> tokenLabels() {
-                    return model.tokenLabels(TOKENS);
-                }
-
-                @Override
-                public String prompt() {
-                    return null;
-                }
-
-                @Override
-                public RunResult run() {
-                    return run;
-                }
-
-                @Override
-                public NDManager manager() {
-                    return scratch;
-                }
-
-                @Override
-                public ArtifactStore artifacts() {
-                    return artifacts;
-                }
-            };
-            return plugin.analyze(ctx, p, progress);
-        }
+        PluginHarness host = PluginHarness.on(model);
+        return host.run(plugin, host.tokens(TOKENS), plugin.params().parse(params), artifacts, progress);
     }
 
     /** Softmax of the model's own final logits at each position, in double precision. */
