@@ -2,6 +2,7 @@ package dev.loupe.app.cli;
 
 import dev.loupe.engine.LoupeException;
 import dev.loupe.engine.LoupeModel;
+import dev.loupe.engine.hooks.HookGlob;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -44,10 +45,10 @@ final class HooksCommand implements Command {
             List<String> all = model.hookNames();
             Set<String> selected = new LinkedHashSet<>();
             for (String g : globs) {
-                List<String> m = HookGlobs.matching(g, all);
+                List<String> m = HookGlob.of(g).select(all);
                 if (m.isEmpty()) {
                     throw new LoupeException("--hooks: \"" + g + "\" matches no hook of this model (it has "
-                            + HookGlobs.sample(all) + ")");
+                            + HookGlob.sample(all) + ")");
                 }
                 selected.addAll(m);
             }

@@ -197,13 +197,14 @@ class AnalyzeCommandTest {
                 import java.util.List;
                 public class Count implements AnalysisPlugin {
                     public PluginInfo info() { return new PluginInfo("acme.count", "Count", "0.3", PluginApi.VERSION, ""); }
-                    public ParamSpec params() { return ParamSpec.of(new ParamDef.IntParam("times", "Times", "", 1, 1, 9)); }
+                    static final Param<Integer> TIMES = Param.intParam("times", "Times", "", 1, 1, 9);
+                    public ParamSpec params() { return ParamSpec.of(TIMES); }
                     public boolean accepts(ModelInfo m) { return true; }
                     public List<String> captures(ModelInfo m, Params p) { return List.of("hook_embed"); }
                     public Result analyze(AnalysisContext c, Params p, Progress pr) {
                         List<List<Object>> rows = new ArrayList<>();
                         for (int i = 0; i < c.tokens().length; i++) {
-                            rows.add(List.of(c.tokenLabels().get(i), c.tokens()[i] * p.getInt("times")));
+                            rows.add(List.of(c.tokenLabels().get(i), c.tokens()[i] * p.get(TIMES)));
                         }
                         return new TableResult("count", List.of("token", "id x times"), rows);
                     }

@@ -27,7 +27,7 @@ import dev.loupe.plugin.PluginApi;
 import dev.loupe.plugin.PluginInfo;
 import dev.loupe.plugin.Progress;
 import dev.loupe.plugin.host.AnalysisRunner;
-import dev.loupe.plugin.params.ParamDef;
+import dev.loupe.plugin.params.Param;
 import dev.loupe.plugin.params.ParamSpec;
 import dev.loupe.plugin.params.Params;
 import dev.loupe.plugin.result.MatrixResult;
@@ -83,7 +83,7 @@ class AnalysisRunnerTest {
 
         @Override
         public ParamSpec params() {
-            return ParamSpec.of(new ParamDef.IntParam("n", "N", "", 1, 0, 9));
+            return ParamSpec.of(Param.intParam("n", "N", "", 1, 0, 9));
         }
 
         @Override

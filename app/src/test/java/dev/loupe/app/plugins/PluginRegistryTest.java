@@ -76,7 +76,7 @@ class PluginRegistryTest {
                 "if (true) throw new UnsupportedOperationException(\"not today\");", "ParamSpec.of()"));
         src.put("acme.BadId", simple("BadId", "Bad Id", "BadId"));
         src.put("acme.BadParams", plugin("BadParams", "acme.badparams", "BP", "PluginApi.VERSION", "", "",
-                "ParamSpec.of(new ParamDef.IntParam(\"n\", \"N\", \"\", 50, 0, 10))"));
+                "ParamSpec.of(Param.intParam(\"n\", \"N\", \"\", 50, 0, 10))"));
         src.put("acme.NullParams", plugin("NullParams", "acme.nullparams", "NP", "PluginApi.VERSION", "", "", "null"));
         src.put("acme.NotAPlugin", "package acme; public class NotAPlugin { }");
         src.put("acme.NoCtor", plugin("NoCtor", "acme.noctor", "NC", "PluginApi.VERSION", "public NoCtor(int x) { }", "",

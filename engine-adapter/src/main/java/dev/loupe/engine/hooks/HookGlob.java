@@ -97,6 +97,26 @@ public final class HookGlob {
         return true;
     }
 
+    /** The names among {@code hookNames} this glob matches, in their order. */
+    public List<String> select(List<String> hookNames) {
+        List<String> out = new ArrayList<>();
+        for (String h : hookNames) {
+            if (matches(h)) {
+                out.add(h);
+            }
+        }
+        return out;
+    }
+
+    /** A short sample of a model's hooks for "matches nothing" messages; the full list can run to hundreds. */
+    public static String sample(List<String> hookNames) {
+        if (hookNames.size() <= 6) {
+            return String.join(", ", hookNames);
+        }
+        return String.join(", ", hookNames.subList(0, 4)) + ", ..., " + hookNames.get(hookNames.size() - 1) + "; "
+                + hookNames.size() + " hooks";
+    }
+
     public String glob() {
         return glob;
     }

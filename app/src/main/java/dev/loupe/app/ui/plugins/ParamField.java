@@ -1,6 +1,6 @@
 package dev.loupe.app.ui.plugins;
 
-import dev.loupe.plugin.params.ParamDef;
+import dev.loupe.plugin.params.Param;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -13,21 +13,21 @@ import javafx.collections.ObservableList;
  * definition's type), what it may be chosen from, and the error for a value it does not accept.
  */
 public final class ParamField {
-    private final ParamDef def;
+    private final Param<?> def;
     private final ObjectProperty<Object> value;
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
     private final ObservableList<String> choices = FXCollections.observableArrayList();
 
-    ParamField(ParamDef def) {
+    ParamField(Param<?> def) {
         this.def = def;
         this.value = new SimpleObjectProperty<>(def.defaultValue());
-        if (def instanceof ParamDef.ChoiceParam c) {
+        if (def instanceof Param.ChoiceParam<?> c) {
             choices.setAll(c.choices());
         }
         value.addListener((obs, old, v) -> check());
     }
 
-    public ParamDef def() {
+    public Param<?> def() {
         return def;
     }
 

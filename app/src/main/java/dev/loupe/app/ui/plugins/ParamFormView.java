@@ -1,6 +1,6 @@
 package dev.loupe.app.ui.plugins;
 
-import dev.loupe.plugin.params.ParamDef;
+import dev.loupe.plugin.params.Param;
 import java.math.BigDecimal;
 import javafx.beans.value.ChangeListener;
 import javafx.collections.ListChangeListener;
@@ -64,13 +64,13 @@ final class ParamFormView extends GridPane {
     }
 
     private static Control editorFor(ParamField f) {
-        ParamDef d = f.def();
-        if (d instanceof ParamDef.IntParam p) {
+        Param<?> d = f.def();
+        if (d instanceof Param.IntParam p) {
             Spinner<Integer> s = new Spinner<>(new SpinnerValueFactory.IntegerSpinnerValueFactory(p.min(), p.max(),
                     ((Number) f.valueProperty().get()).intValue()));
             return bindSpinner(s, f);
         }
-        if (d instanceof ParamDef.DoubleParam p) {
+        if (d instanceof Param.DoubleParam p) {
             double range = p.max() - p.min();
             double step = range >= 10 ? 0.1 : range / 100;
             SpinnerValueFactory.DoubleSpinnerValueFactory factory = new SpinnerValueFactory.DoubleSpinnerValueFactory(
@@ -93,14 +93,14 @@ final class ParamFormView extends GridPane {
             });
             return bindSpinner(new Spinner<>(factory), f);
         }
-        if (d instanceof ParamDef.BoolParam) {
+        if (d instanceof Param.BoolParam) {
             CheckBox c = new CheckBox();
             c.setSelected(Boolean.TRUE.equals(f.valueProperty().get()));
             c.selectedProperty().addListener((obs, o, v) -> f.valueProperty().set(v));
             f.valueProperty().addListener((obs, o, v) -> c.setSelected(Boolean.TRUE.equals(v)));
             return c;
         }
-        if (d instanceof ParamDef.ChoiceParam) {
+        if (d instanceof Param.ChoiceParam) {
             ChoiceBox<String> c = new ChoiceBox<>(f.choices());
             c.setValue((String) f.valueProperty().get());
             c.valueProperty().addListener((obs, o, v) -> {
@@ -111,7 +111,7 @@ final class ParamFormView extends GridPane {
             f.valueProperty().addListener((obs, o, v) -> c.setValue((String) v));
             return c;
         }
-        if (d instanceof ParamDef.HookParam) {
+        if (d instanceof Param.HookParam) {
             return hookCombo(f);
         }
         TextField t = new TextField((String) f.valueProperty().get());

@@ -1,6 +1,6 @@
 package dev.loupe.app.ui.plugins;
 
-import dev.loupe.plugin.params.ParamDef;
+import dev.loupe.plugin.params.Param;
 import dev.loupe.plugin.params.ParamSpec;
 import dev.loupe.plugin.params.Params;
 import java.util.List;
@@ -51,7 +51,7 @@ public final class ParamFormViewModel {
      */
     public void setModelHooks(List<String> hookNames, int layers) {
         for (ParamField f : fields) {
-            if (f.def() instanceof ParamDef.HookParam h) {
+            if (f.def() instanceof Param.HookParam) {
                 f.choices().setAll(hookNames);
                 Object v = f.valueProperty().get();
                 if (v instanceof String s && s.contains("{last}")) {

@@ -223,7 +223,7 @@ public final class SessionViewModel {
         r.params().forEach((id, json) -> plugins.plugins().stream().filter(p -> p.id().equals(id)).findFirst()
                 .ifPresent(p -> {
                     try {
-                        plugins.formFor(p).load(Params.fromJson(p.params(), json));
+                        plugins.formFor(p).load(Params.fromJson(p.params(), json, p.info().name()));
                     } catch (RuntimeException e) {
                         // Values this plugin version no longer accepts: its defaults stay.
                     }

@@ -3,7 +3,7 @@ package dev.loupe.app.ui.plugins;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.loupe.app.ui.FxWait;
-import dev.loupe.plugin.params.ParamDef;
+import dev.loupe.plugin.params.Param;
 import dev.loupe.plugin.params.ParamSpec;
 import javafx.scene.Scene;
 import javafx.scene.control.Spinner;
@@ -24,9 +24,9 @@ class ParamFormViewFxTest {
 
     @Test
     void aSmallLearningRateIsShownAndKeptAsItIs() throws Exception {
-        ParamFormViewModel form = new ParamFormViewModel(ParamSpec.of(
-                new ParamDef.DoubleParam("lr", "Learning rate", "Adam learning rate", 1e-3, 1e-6, 1),
-                new ParamDef.DoubleParam("alpha", "Alpha", "strength", 2.5, 0, 10)));
+        Param<Double> learningRate = Param.doubleParam("lr", "Learning rate", "Adam learning rate", 1e-3, 1e-6, 1);
+        ParamFormViewModel form = new ParamFormViewModel(ParamSpec.of(learningRate,
+                Param.doubleParam("alpha", "Alpha", "strength", 2.5, 0, 10)));
         // A stage of its own, closed after: the primary stage is the other FX tests' main window.
         Stage stage = FxWait.onFx(Stage::new);
         try {
@@ -38,10 +38,10 @@ class ParamFormViewFxTest {
             assertEquals("0.001", lr.getEditor().getText());
             assertEquals("2.5", robot.from(stage.getScene().getRoot()).lookup("#param-alpha").queryAs(Spinner.class)
                     .getEditor().getText());
-            assertEquals(1e-3, form.params().getDouble("lr"), "what Run will use");
+            assertEquals(1e-3, form.params().get(learningRate), "what Run will use");
 
             robot.interact(() -> lr.getEditor().setText("2e-4"));
-            assertEquals(2e-4, form.params().getDouble("lr"));
+            assertEquals(2e-4, form.params().get(learningRate));
         } finally {
             robot.interact(stage::close);
         }

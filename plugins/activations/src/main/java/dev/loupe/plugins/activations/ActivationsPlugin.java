@@ -13,7 +13,8 @@ import dev.loupe.plugin.AnalysisPlugin;
 import dev.loupe.plugin.PluginApi;
 import dev.loupe.plugin.PluginInfo;
 import dev.loupe.plugin.Progress;
-import dev.loupe.plugin.params.ParamDef;
+import dev.loupe.plugin.params.CommonParams;
+import dev.loupe.plugin.params.Param;
 import dev.loupe.plugin.params.ParamSpec;
 import dev.loupe.plugin.params.Params;
 import dev.loupe.plugin.result.MatrixResult;
@@ -32,13 +33,13 @@ import java.util.Map;
 public final class ActivationsPlugin implements AnalysisPlugin {
     public static final String ID = "loupe.activations";
 
-    static final ParamDef.HookParam HOOK = new ParamDef.HookParam("hook", "Hook",
+    static final Param<String> HOOK = Param.hook("hook", "Hook",
             "the hook whose activation to show, by TransformerLens name; {last} stands for the final layer",
             "blocks.0.hook_resid_post", false);
-    static final ParamDef.IntParam HEAD = new ParamDef.IntParam("head", "Head",
+    static final Param<Integer> HEAD = CommonParams.head(
             "for per-head hooks (attn.hook_q|k|v|z): the head to show, or -1 for all heads side by side; pattern and"
-                    + " score hooks show one head (-1 means head 0)", -1, -1, 4095);
-    static final ParamDef.IntParam MAX_DIMS = new ParamDef.IntParam("maxDims", "Max dimensions",
+                    + " score hooks show one head (-1 means head 0)");
+    static final Param<Integer> MAX_DIMS = Param.intParam("maxDims", "Max dimensions",
             "show at most this many columns (the first ones); statistics still cover all of them", 256, 1, 65536);
 
     private static final ParamSpec SPEC = ParamSpec.of(HOOK, HEAD, MAX_DIMS);
@@ -66,7 +67,7 @@ public final class ActivationsPlugin implements AnalysisPlugin {
 
     /** The hook name with {last} resolved; a pattern would capture many tensors and show one, so it is refused. */
     static String hook(ModelInfo model, Params params) {
-        String hook = params.getString(HOOK.key()).replace("{last}", Integer.toString(Math.max(0, model.layers() - 1)));
+        String hook = params.get(HOOK).replace("{last}", Integer.toString(Math.max(0, model.layers() - 1)));
         if (hook.contains("*") || hook.contains("?")) {
             throw new LoupeException("hook must name one hook, not a pattern: \"" + hook + "\"");
         }
@@ -76,8 +77,8 @@ public final class ActivationsPlugin implements AnalysisPlugin {
     @Override
     public Result analyze(AnalysisContext ctx, Params params, Progress progress) {
         String hook = hook(ctx.model().info(), params);
-        int head = params.getInt(HEAD.key());
-        int maxDims = params.getInt(MAX_DIMS.key());
+        int head = params.get(HEAD);
+        int maxDims = params.get(MAX_DIMS);
         progress.begin("Activations of " + hook, 1);
 
         NDManager scope = ctx.manager();

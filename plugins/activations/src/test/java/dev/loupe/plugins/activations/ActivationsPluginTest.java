@@ -115,9 +115,9 @@ class ActivationsPluginTest {
         assertEquals("loupe.activations", plugin.info().id());
         assertEquals(PluginApi.VERSION, plugin.info().apiVersion());
         assertTrue(plugin.accepts(model.info()));
-        assertEquals("blocks.0.hook_resid_post", plugin.params().defaults().getString("hook"));
-        assertEquals(-1, plugin.params().defaults().getInt("head"));
-        assertEquals(256, plugin.params().defaults().getInt("maxDims"));
+        assertEquals("blocks.0.hook_resid_post", plugin.params().defaults().get(ActivationsPlugin.HOOK));
+        assertEquals(-1, plugin.params().defaults().get(ActivationsPlugin.HEAD));
+        assertEquals(256, plugin.params().defaults().get(ActivationsPlugin.MAX_DIMS));
         boolean found = ServiceLoader.load(AnalysisPlugin.class, ActivationsPlugin.class.getClassLoader()).stream()
                 .anyMatch(p -> p.type() == ActivationsPlugin.class);
         assertTrue(found, "registered in META-INF/services");

@@ -14,7 +14,8 @@ import dev.loupe.plugin.AnalysisPlugin;
 import dev.loupe.plugin.PluginApi;
 import dev.loupe.plugin.PluginInfo;
 import dev.loupe.plugin.Progress;
-import dev.loupe.plugin.params.ParamDef;
+import dev.loupe.plugin.params.CommonParams;
+import dev.loupe.plugin.params.Param;
 import dev.loupe.plugin.params.ParamSpec;
 import dev.loupe.plugin.params.Params;
 import dev.loupe.plugin.result.GridResult;
@@ -33,29 +34,41 @@ import java.util.Map;
 public final class AttentionPatternsPlugin implements AnalysisPlugin {
     public static final String ID = "loupe.attention";
 
-    static final String NONE = "none";
-    static final String MEAN = "mean-over-heads";
-    static final String ROLLOUT = "rollout";
+    /** How the heads are shown; stored by name, so the names are those of the first release. */
+    enum Aggregate implements Param.Choice {
+        NONE("none"), MEAN("mean-over-heads"), ROLLOUT("rollout");
 
-    private static final ParamSpec PARAMS = ParamSpec.of(
-            new ParamDef.ChoiceParam("aggregate", "Aggregate",
-                    "none: every head; mean-over-heads: one map per layer; rollout: attention rollout (Abnar & "
-                            + "Zuidema 2020), the head mean mixed with the residual path and multiplied through the "
-                            + "layers, one map per layer. The head parameter applies only to none.",
-                    NONE, List.of(NONE, MEAN, ROLLOUT)),
-            new ParamDef.IntParam("layer", "Layer", "Show only this layer (-1: all layers)", -1, -1, 9999),
-            new ParamDef.IntParam("head", "Head",
-                    "Show only this head (-1: all heads); with a layer too, the result is that one pattern", -1, -1,
-                    9999),
-            new ParamDef.TextParam("comparePrompt", "Compare with prompt",
-                    "When set, the model also runs on this prompt (same number of tokens) and the maps show this "
-                            + "run minus that one",
-                    ""),
-            new ParamDef.TextParam("compareAblated", "Compare with heads ablated",
-                    "When set (e.g. L1H2, or L1H2 L1H3, or L1 for all of layer 1), the model also runs on the same "
-                            + "input with those heads' outputs (hook_z) zero-ablated, and the maps show this run minus "
-                            + "that one: how later heads' attention depends on them",
-                    ""));
+        private final String choiceName;
+
+        Aggregate(String choiceName) {
+            this.choiceName = choiceName;
+        }
+
+        @Override
+        public String choiceName() {
+            return choiceName;
+        }
+    }
+
+    static final Param<Aggregate> AGGREGATE = Param.choice("aggregate", "Aggregate",
+            "none: every head; mean-over-heads: one map per layer; rollout: attention rollout (Abnar & "
+                    + "Zuidema 2020), the head mean mixed with the residual path and multiplied through the "
+                    + "layers, one map per layer. The head parameter applies only to none.",
+            Aggregate.class, Aggregate.NONE);
+    static final Param<Integer> LAYER = CommonParams.layer("Show only this layer (-1: all layers)");
+    static final Param<Integer> HEAD = CommonParams.head(
+            "Show only this head (-1: all heads); with a layer too, the result is that one pattern");
+    static final Param<String> COMPARE_PROMPT = Param.text("comparePrompt", "Compare with prompt",
+            "When set, the model also runs on this prompt (same number of tokens) and the maps show this "
+                    + "run minus that one",
+            "");
+    static final Param<String> COMPARE_ABLATED = Param.text("compareAblated", "Compare with heads ablated",
+            "When set (e.g. L1H2, or L1H2 L1H3, or L1 for all of layer 1), the model also runs on the same "
+                    + "input with those heads' outputs (hook_z) zero-ablated, and the maps show this run minus "
+                    + "that one: how later heads' attention depends on them",
+            "");
+
+    private static final ParamSpec PARAMS = ParamSpec.of(AGGREGATE, LAYER, HEAD, COMPARE_PROMPT, COMPARE_ABLATED);
 
     @Override
     public PluginInfo info() {
@@ -76,9 +89,9 @@ public final class AttentionPatternsPlugin implements AnalysisPlugin {
 
     @Override
     public List<String> captures(ModelInfo model, Params params) {
-        int layer = params.getInt("layer");
+        int layer = params.get(LAYER);
         // Rollout to layer L needs every layer up to L; a bad layer is reported by analyze, so capture broadly.
-        if (layer >= 0 && layer < model.layers() && !params.getString("aggregate").equals(ROLLOUT)) {
+        if (layer >= 0 && layer < model.layers() && params.get(AGGREGATE) != Aggregate.ROLLOUT) {
             return List.of(AttentionMaths.patternHook(layer));
         }
         return List.of(AttentionMaths.PATTERN_GLOB);
@@ -88,10 +101,10 @@ public final class AttentionPatternsPlugin implements AnalysisPlugin {
     public Result analyze(AnalysisContext ctx, Params params, Progress progress) {
         LoupeModel model = ctx.model();
         ModelInfo info = model.info();
-        String aggregate = params.getString("aggregate");
-        int layer = params.getInt("layer");
-        int head = params.getInt("head");
-        String compare = params.getString("comparePrompt").strip();
+        Aggregate aggregate = params.get(AGGREGATE);
+        int layer = params.get(LAYER);
+        int head = params.get(HEAD);
+        String compare = params.get(COMPARE_PROMPT).strip();
         if (layer >= info.layers()) {
             throw new IllegalArgumentException("layer must be -1 (all) or 0.." + (info.layers() - 1)
                     + " for this model, got " + layer);
@@ -100,7 +113,7 @@ public final class AttentionPatternsPlugin implements AnalysisPlugin {
             throw new IllegalArgumentException("head must be -1 (all) or 0.." + (info.heads() - 1)
                     + " for this model, got " + head);
         }
-        String ablated = params.getString("compareAblated").strip();
+        String ablated = params.get(COMPARE_ABLATED).strip();
         if (!compare.isEmpty() && !ablated.isEmpty()) {
             throw new IllegalArgumentException("compare with a prompt or with heads ablated, not both");
         }
@@ -133,15 +146,15 @@ public final class AttentionPatternsPlugin implements AnalysisPlugin {
     }
 
     /** Layers whose patterns the maps are made of. */
-    private static int[] layersNeeded(ModelInfo info, String aggregate, int layer) {
+    private static int[] layersNeeded(ModelInfo info, Aggregate aggregate, int layer) {
         if (layer < 0) {
             return AttentionMaths.range(0, info.layers());
         }
-        return aggregate.equals(ROLLOUT) ? AttentionMaths.range(0, layer + 1) : new int[] {layer};
+        return aggregate == Aggregate.ROLLOUT ? AttentionMaths.range(0, layer + 1) : new int[] {layer};
     }
 
     /** The maps to show as [rows, cols, q, k]: rows are layers, cols are heads or the single aggregate. */
-    private static NDArray maps(ActivationCache cache, int[] layers, String aggregate, int layer, int head,
+    private static NDArray maps(ActivationCache cache, int[] layers, Aggregate aggregate, int layer, int head,
             NDManager scope, Progress progress) {
         NDArray patterns = AttentionMaths.stackPatterns(cache, layers, scope, progress);
         return switch (aggregate) {
@@ -180,7 +193,7 @@ public final class AttentionPatternsPlugin implements AnalysisPlugin {
     }
 
     /** @param compare what was subtracted, in words ("\"other prompt\"", "with L1H2 ablated"), or null */
-    private static Result toResult(float[] values, long[] shape, List<String> labels, String aggregate, int layer,
+    private static Result toResult(float[] values, long[] shape, List<String> labels, Aggregate aggregate, int layer,
             int head, String compare) {
         int rows = (int) shape[0];
         int cols = (int) shape[1];
@@ -210,7 +223,7 @@ public final class AttentionPatternsPlugin implements AnalysisPlugin {
         if (diff) {
             title += ": this run minus " + compare;
         }
-        if (layer >= 0 && (head >= 0 || !aggregate.equals(NONE))) {
+        if (layer >= 0 && (head >= 0 || aggregate != Aggregate.NONE)) {
             MatrixResult only = cells.get(0);
             return new MatrixResult(only.title() + (diff ? ": this run minus " + compare : ""), t, t,
                     only.values(), labels, labels, "query", "key", only.valueLabel(), diff, only.stats(), MatrixResult.ATTENTION);
@@ -227,8 +240,8 @@ public final class AttentionPatternsPlugin implements AnalysisPlugin {
         return new GridResult(title, rowLabels, colLabels, cells);
     }
 
-    private static String valueLabel(String aggregate, boolean diff) {
-        String base = aggregate.equals(ROLLOUT) ? "rollout" : "attention";
+    private static String valueLabel(Aggregate aggregate, boolean diff) {
+        String base = aggregate == Aggregate.ROLLOUT ? "rollout" : "attention";
         return diff ? base + " difference" : base;
     }
 

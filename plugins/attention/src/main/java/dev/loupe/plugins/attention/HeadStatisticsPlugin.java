@@ -8,7 +8,7 @@ import dev.loupe.plugin.AnalysisPlugin;
 import dev.loupe.plugin.PluginApi;
 import dev.loupe.plugin.PluginInfo;
 import dev.loupe.plugin.Progress;
-import dev.loupe.plugin.params.ParamDef;
+import dev.loupe.plugin.params.Param;
 import dev.loupe.plugin.params.ParamSpec;
 import dev.loupe.plugin.params.Params;
 import dev.loupe.plugin.result.MatrixResult;
@@ -26,25 +26,30 @@ import java.util.Map;
 public final class HeadStatisticsPlugin implements AnalysisPlugin {
     public static final String ID = "loupe.head-stats";
 
-    static final String TABLE = "table";
-    static final String ENTROPY = "entropy";
-    static final String SINK = "sink";
-    static final String PREV_TOKEN = "prev_token";
-    static final String INDUCTION = "induction";
+    /** What to show; a statistic's choice name is also its table column. */
+    enum Show {
+        TABLE, ENTROPY, SINK, PREV_TOKEN, INDUCTION;
 
-    private static final ParamSpec PARAMS = ParamSpec.of(
-            new ParamDef.ChoiceParam("show", "Show",
-                    "table: every statistic per layer and head; or one statistic as a layer x head heatmap",
-                    TABLE, List.of(TABLE, ENTROPY, SINK, PREV_TOKEN, INDUCTION)),
-            new ParamDef.IntParam("seqLen", "Induction sequence length",
-                    "Length of the random sequence that is repeated twice for the induction score", 20, 2, 100_000),
-            new ParamDef.IntParam("seed", "Induction seed", "Seed of the random sequence", 0, 0, Integer.MAX_VALUE),
-            new ParamDef.IntParam("minToken", "Lowest token id",
-                    "Random tokens are drawn from [minToken, vocabulary size), e.g. to skip special tokens", 0, 0,
-                    Integer.MAX_VALUE),
-            new ParamDef.IntParam("bos", "BOS token id",
-                    "Token put before the repeated sequence, for models trained with one (-1: none)", -1, -1,
-                    Integer.MAX_VALUE));
+        String column() {
+            return Param.choiceName(this);
+        }
+    }
+
+    static final Param<Show> SHOW = Param.choice("show", "Show",
+            "table: every statistic per layer and head; or one statistic as a layer x head heatmap", Show.class,
+            Show.TABLE);
+    static final Param<Integer> SEQ_LEN = Param.intParam("seqLen", "Induction sequence length",
+            "Length of the random sequence that is repeated twice for the induction score", 20, 2, 100_000);
+    static final Param<Integer> SEED = Param.intParam("seed", "Induction seed", "Seed of the random sequence", 0, 0,
+            Integer.MAX_VALUE);
+    static final Param<Integer> MIN_TOKEN = Param.intParam("minToken", "Lowest token id",
+            "Random tokens are drawn from [minToken, vocabulary size), e.g. to skip special tokens", 0, 0,
+            Integer.MAX_VALUE);
+    static final Param<Integer> BOS = Param.intParam("bos", "BOS token id",
+            "Token put before the repeated sequence, for models trained with one (-1: none)", -1, -1,
+            Integer.MAX_VALUE);
+
+    private static final ParamSpec PARAMS = ParamSpec.of(SHOW, SEQ_LEN, SEED, MIN_TOKEN, BOS);
 
     @Override
     public PluginInfo info() {
@@ -66,19 +71,19 @@ public final class HeadStatisticsPlugin implements AnalysisPlugin {
     @Override
     public List<String> captures(ModelInfo model, Params params) {
         // The induction score runs its own input; the other statistics read the host's run.
-        return params.getString("show").equals(INDUCTION) ? List.of() : List.of(AttentionMaths.PATTERN_GLOB);
+        return params.get(SHOW) == Show.INDUCTION ? List.of() : List.of(AttentionMaths.PATTERN_GLOB);
     }
 
     @Override
     public Result analyze(AnalysisContext ctx, Params params, Progress progress) {
         ModelInfo info = ctx.model().info();
-        String show = params.getString("show");
-        int seqLen = params.getInt("seqLen");
-        int seed = params.getInt("seed");
-        int minToken = params.getInt("minToken");
-        int bos = params.getInt("bos");
-        boolean wantInput = !show.equals(INDUCTION);
-        boolean wantInduction = show.equals(TABLE) || show.equals(INDUCTION);
+        Show show = params.get(SHOW);
+        int seqLen = params.get(SEQ_LEN);
+        int seed = params.get(SEED);
+        int minToken = params.get(MIN_TOKEN);
+        int bos = params.get(BOS);
+        boolean wantInput = show != Show.INDUCTION;
+        boolean wantInduction = show == Show.TABLE || show == Show.INDUCTION;
         if (wantInduction) {
             InductionScores.check(info, seqLen, minToken, bos); // fail before any work
         }
@@ -115,7 +120,7 @@ public final class HeadStatisticsPlugin implements AnalysisPlugin {
             case PREV_TOKEN -> heatmap("Previous-token score per head (on the input)", prev, "attention to i-1");
             case INDUCTION -> heatmap("Induction score per head (" + inductionNote + ")", induction,
                     "induction score");
-            default -> table("Head statistics: entropy, sink and prev_token on the input; " + inductionNote, entropy,
+            case TABLE -> table("Head statistics: entropy, sink and prev_token on the input; " + inductionNote, entropy,
                     sink, prev, induction);
         };
     }
@@ -129,7 +134,8 @@ public final class HeadStatisticsPlugin implements AnalysisPlugin {
                         (double) induction[l][h]));
             }
         }
-        return new TableResult(title, List.of("layer", "head", ENTROPY, SINK, PREV_TOKEN, INDUCTION), rows);
+        return new TableResult(title, List.of("layer", "head", Show.ENTROPY.column(), Show.SINK.column(),
+                Show.PREV_TOKEN.column(), Show.INDUCTION.column()), rows);
     }
 
     private static MatrixResult heatmap(String title, float[][] values, String valueLabel) {

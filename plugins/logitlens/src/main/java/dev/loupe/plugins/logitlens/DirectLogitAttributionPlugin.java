@@ -14,7 +14,8 @@ import dev.loupe.plugin.AnalysisPlugin;
 import dev.loupe.plugin.PluginApi;
 import dev.loupe.plugin.PluginInfo;
 import dev.loupe.plugin.Progress;
-import dev.loupe.plugin.params.ParamDef;
+import dev.loupe.plugin.params.CommonParams;
+import dev.loupe.plugin.params.Param;
 import dev.loupe.plugin.params.ParamSpec;
 import dev.loupe.plugin.params.Params;
 import dev.loupe.plugin.result.Result;
@@ -32,13 +33,21 @@ import java.util.List;
 public final class DirectLogitAttributionPlugin implements AnalysisPlugin {
     static final String ID = "loupe.dla";
 
-    private static final ParamSpec PARAMS = ParamSpec.of(
-            new ParamDef.IntParam("position", "Position", "token position whose prediction is explained (-1 = last)",
-                    -1, -100000, 100000),
-            new ParamDef.TextParam("target", "Target token", "single token or #id; empty = the model's prediction", ""),
-            new ParamDef.TextParam("contrast", "Contrast token", "subtract this token's logit (empty = none)", ""),
-            new ParamDef.ChoiceParam("granularity", "Granularity", "one bar per attention layer or per head", "layer",
-                    List.of("layer", "head")));
+    /** One bar per attention layer, or per head. */
+    enum Granularity {
+        LAYER, HEAD
+    }
+
+    static final Param<Integer> POSITION = CommonParams.position(
+            "token position whose prediction is explained (-1 = last)");
+    static final Param<String> TARGET = Param.text("target", "Target token",
+            "single token or #id; empty = the model's prediction", "");
+    static final Param<String> CONTRAST = Param.text("contrast", "Contrast token",
+            "subtract this token's logit (empty = none)", "");
+    static final Param<Granularity> GRANULARITY = Param.choice("granularity", "Granularity",
+            "one bar per attention layer or per head", Granularity.class, Granularity.LAYER);
+
+    private static final ParamSpec PARAMS = ParamSpec.of(POSITION, TARGET, CONTRAST, GRANULARITY);
 
     @Override
     public PluginInfo info() {
@@ -67,18 +76,18 @@ public final class DirectLogitAttributionPlugin implements AnalysisPlugin {
         LoupeModel model = ctx.model();
         ModelInfo info = model.info();
         NDManager m = ctx.manager();
-        int pos = TargetToken.position(params.getInt("position"), ctx.tokens().length, "position");
-        boolean perHead = params.getString("granularity").equals("head");
+        int pos = TargetToken.position(params.get(POSITION), ctx.tokens().length, "position");
+        boolean perHead = params.get(GRANULARITY) == Granularity.HEAD;
         var cache = ctx.run().cache();
         Unembedding readout = model.unembedding();
         progress.begin("Direct logit attribution", info.layers());
 
         NDArray finalResid = row(cache.get("blocks." + (info.layers() - 1) + ".hook_resid_post"), pos, m);
-        String typed = params.getString("target");
+        String typed = params.get(TARGET);
         long target = typed.isBlank()
                 ? readout.apply(finalResid).argMax().toType(DataType.INT64, false).getLong()
                 : TargetToken.resolve(model, typed, "target");
-        String contrastText = params.getString("contrast");
+        String contrastText = params.get(CONTRAST);
         Long contrast = contrastText.isBlank() ? null : TargetToken.resolve(model, contrastText, "contrast");
 
         // direction u = W_U[:, target] (- W_U[:, contrast]); the norm's weight folds into it.
@@ -138,8 +147,8 @@ public final class DirectLogitAttributionPlugin implements AnalysisPlugin {
             y[y.length - 1] = local(readout.normBias(), m).mul(direction).sum().toType(DataType.FLOAT32, false).getFloat();
         }
         List<String> tokenLabel = model.tokenLabels(contrast == null ? new long[] {target} : new long[] {target, contrast});
-        String what = "logit of " + LogitLensPlugin.quote(tokenLabel.get(0))
-                + (contrast == null ? "" : " - " + LogitLensPlugin.quote(tokenLabel.get(1)));
+        String what = "logit of " + TargetToken.quote(tokenLabel.get(0))
+                + (contrast == null ? "" : " - " + TargetToken.quote(tokenLabel.get(1)));
         return new SeriesResult("Direct logit attribution to the " + what + " at position " + pos, "component",
                 what, SeriesResult.Kind.BAR, List.of(new SeriesResult.Series(what, x, y)));
     }

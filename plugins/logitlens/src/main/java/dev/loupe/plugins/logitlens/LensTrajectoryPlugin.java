@@ -12,7 +12,8 @@ import dev.loupe.plugin.AnalysisPlugin;
 import dev.loupe.plugin.PluginApi;
 import dev.loupe.plugin.PluginInfo;
 import dev.loupe.plugin.Progress;
-import dev.loupe.plugin.params.ParamDef;
+import dev.loupe.plugin.params.CommonParams;
+import dev.loupe.plugin.params.Param;
 import dev.loupe.plugin.params.ParamSpec;
 import dev.loupe.plugin.params.Params;
 import dev.loupe.plugin.result.Result;
@@ -28,13 +29,19 @@ import java.util.List;
 public final class LensTrajectoryPlugin implements AnalysisPlugin {
     static final String ID = "loupe.logit-lens.trajectory";
 
-    private static final ParamSpec PARAMS = ParamSpec.of(
-            new ParamDef.IntParam("position", "Position", "token position to read (-1 = the last)", -1, -100000, 100000),
-            new ParamDef.TextParam("target", "Target token",
-                    "a single token as the model spells it, or #id; empty = the model's final prediction", ""),
-            new ParamDef.ChoiceParam("metric", "Metric",
-                    "probability of the target, its rank (0 = top), or KL(final || layer) in nats", "probability",
-                    List.of("probability", "rank", "kl")));
+    /** What the series plots per layer. */
+    enum Metric {
+        PROBABILITY, RANK, KL
+    }
+
+    static final Param<Integer> POSITION = CommonParams.position("token position to read (-1 = the last)");
+    static final Param<String> TARGET = Param.text("target", "Target token",
+            "a single token as the model spells it, or #id; empty = the model's final prediction", "");
+    static final Param<Metric> METRIC = Param.choice("metric", "Metric",
+            "probability of the target, its rank (0 = top), or KL(final || layer) in nats", Metric.class,
+            Metric.PROBABILITY);
+
+    private static final ParamSpec PARAMS = ParamSpec.of(POSITION, TARGET, METRIC);
 
     @Override
     public PluginInfo info() {
@@ -61,7 +68,7 @@ public final class LensTrajectoryPlugin implements AnalysisPlugin {
     public Result analyze(AnalysisContext ctx, Params params, Progress progress) {
         LoupeModel model = ctx.model();
         ModelInfo info = model.info();
-        int pos = TargetToken.position(params.getInt("position"), ctx.tokens().length, "position");
+        int pos = TargetToken.position(params.get(POSITION), ctx.tokens().length, "position");
         Unembedding readout = model.unembedding();
         List<NDArray> resids = ResidualLayers.residuals(ctx.run(), info, ctx.manager());
         progress.begin("Logit lens trajectory", 1);
@@ -71,15 +78,15 @@ public final class LensTrajectoryPlugin implements AnalysisPlugin {
             rows.add(r.get(pos));
         }
         NDArray stacked = NDArrays.stack(rows, 0);
-        NDArray logp = readout.apply(stacked).toType(DataType.FLOAT32, false).logSoftmax(-1);
+        NDArray logp = LensReadout.logProbs(readout, stacked);
         int layers = resids.size();
-        String typed = params.getString("target");
+        String typed = params.get(TARGET);
         long target = typed.isBlank()
                 ? logp.get(layers - 1).argMax().toType(DataType.INT64, false).getLong()
                 : TargetToken.resolve(model, typed, "target");
-        String metric = params.getString("metric");
+        Metric metric = params.get(METRIC);
         double[] y = new double[layers];
-        if (metric.equals("kl")) {
+        if (metric == Metric.KL) {
             NDArray finalLogp = logp.get(layers - 1);
             float[] kl = finalLogp.exp().mul(finalLogp.sub(logp)).sum(new int[] {-1}).toFloatArray();
             for (int l = 0; l < layers; l++) {
@@ -87,7 +94,7 @@ public final class LensTrajectoryPlugin implements AnalysisPlugin {
             }
         } else {
             NDArray targetLogp = logp.get(":, {}", target).reshape(layers, 1);
-            float[] values = metric.equals("rank")
+            float[] values = metric == Metric.RANK
                     ? logp.gt(targetLogp).toType(DataType.FLOAT32, false).sum(new int[] {-1}).toFloatArray()
                     : targetLogp.exp().reshape(layers).toFloatArray();
             for (int l = 0; l < layers; l++) {
@@ -95,15 +102,19 @@ public final class LensTrajectoryPlugin implements AnalysisPlugin {
             }
         }
         progress.worked(1);
-        String targetLabel = LogitLensPlugin.quote(model.tokenLabels(new long[] {target}).get(0));
+        String targetLabel = TargetToken.quote(model.tokenLabels(new long[] {target}).get(0));
         String name = switch (metric) {
-            case "kl" -> "KL(final || layer)";
-            case "rank" -> "rank of " + targetLabel;
-            default -> "P(" + targetLabel + ")";
+            case KL -> "KL(final || layer)";
+            case RANK -> "rank of " + targetLabel;
+            case PROBABILITY -> "P(" + targetLabel + ")";
         };
         List<String> x = new ArrayList<>(ResidualLayers.labels(info));
         return new SeriesResult(name + " at position " + pos + " (" + ctx.tokenLabels().get(pos) + ")", "layer",
-                metric.equals("kl") ? "KL divergence (nats)" : metric.equals("rank") ? "rank (0 = top)" : "probability",
+                switch (metric) {
+                    case KL -> "KL divergence (nats)";
+                    case RANK -> "rank (0 = top)";
+                    case PROBABILITY -> "probability";
+                },
                 SeriesResult.Kind.LINE, List.of(new SeriesResult.Series(name, x, y)));
     }
 }

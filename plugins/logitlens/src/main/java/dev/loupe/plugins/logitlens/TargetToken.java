@@ -31,6 +31,11 @@ final class TargetToken {
         return ids[0];
     }
 
+    /** A token label in quotes for titles and hovers, its newlines shown as \n. */
+    static String quote(String token) {
+        return "'" + token.replace("\n", "\\n") + "'";
+    }
+
     static int position(int requested, int length, String param) {
         int p = requested < 0 ? length + requested : requested;
         if (p < 0 || p >= length) {

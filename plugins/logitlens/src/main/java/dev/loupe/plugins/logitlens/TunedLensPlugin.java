@@ -10,7 +10,7 @@ import dev.loupe.plugin.ArtifactStore;
 import dev.loupe.plugin.PluginApi;
 import dev.loupe.plugin.PluginInfo;
 import dev.loupe.plugin.Progress;
-import dev.loupe.plugin.params.ParamDef;
+import dev.loupe.plugin.params.Param;
 import dev.loupe.plugin.params.ParamSpec;
 import dev.loupe.plugin.params.Params;
 import dev.loupe.plugin.result.ComparisonResult;
@@ -46,17 +46,17 @@ public final class TunedLensPlugin implements AnalysisPlugin {
     /** The stat of a lens whose translators could not be kept (their size): the next run trains again. */
     static final String NOT_SAVED_STAT = "translators not saved (bytes)";
 
-    private static final ParamSpec PARAMS = ParamSpec.of(
-            new ParamDef.TextParam("trainText", "Training text",
-                    "text to fit the translators on; empty = the model folder's corpus.txt, else the input", ""),
-            new ParamDef.IntParam("steps", "Training steps", "Adam steps", 150, 1, 100000),
-            new ParamDef.DoubleParam("lr", "Learning rate", "Adam learning rate", 1e-3, 1e-6, 1),
-            new ParamDef.IntParam("maxTokens", "Training tokens", "at most this many tokens of the text", 4096, 16, 1_000_000),
-            new ParamDef.ChoiceParam("colorBy", "Colour by", "probability of the top-1 token, or entropy",
-                    "probability", List.of("probability", "entropy")),
-            new ParamDef.IntParam("topK", "Top k", "tokens listed on hover", 5, 1, 50),
-            new ParamDef.BoolParam("retrain", "Retrain",
-                    "train new translators even if the session has some for these settings (and replace them)", false));
+    static final Param<String> TRAIN_TEXT = Param.text("trainText", "Training text",
+            "text to fit the translators on; empty = the model folder's corpus.txt, else the input", "");
+    static final Param<Integer> STEPS = Param.intParam("steps", "Training steps", "Adam steps", 150, 1, 100000);
+    static final Param<Double> LR = Param.doubleParam("lr", "Learning rate", "Adam learning rate", 1e-3, 1e-6, 1);
+    static final Param<Integer> MAX_TOKENS = Param.intParam("maxTokens", "Training tokens",
+            "at most this many tokens of the text", 4096, 16, 1_000_000);
+    static final Param<Boolean> RETRAIN = Param.bool("retrain", "Retrain",
+            "train new translators even if the session has some for these settings (and replace them)", false);
+
+    private static final ParamSpec PARAMS = ParamSpec.of(TRAIN_TEXT, STEPS, LR, MAX_TOKENS, LensReadout.COLOUR_BY,
+            LensReadout.TOP_K, RETRAIN);
 
     @Override
     public PluginInfo info() {
@@ -82,15 +82,15 @@ public final class TunedLensPlugin implements AnalysisPlugin {
     @Override
     public Result analyze(AnalysisContext ctx, Params params, Progress progress) throws IOException {
         LoupeModel model = ctx.model();
-        String text = trainingText(ctx, params.getString("trainText"));
+        String text = trainingText(ctx, params.get(TRAIN_TEXT));
         long[] ids = text == null ? ctx.tokens() : model.encode(text);
         int chunk = Math.min(64, model.info().contextLength());
-        long[] used = Arrays.copyOf(ids, Math.min(ids.length, params.getInt("maxTokens")));
+        long[] used = Arrays.copyOf(ids, Math.min(ids.length, params.get(MAX_TOKENS)));
         if (used.length < chunk) {
             chunk = used.length;
         }
         String key = artifactKey(model, used, params);
-        Optional<byte[]> stored = params.getBool("retrain") ? Optional.empty() : stored(ctx.artifacts(), key);
+        Optional<byte[]> stored = params.get(RETRAIN) ? Optional.empty() : stored(ctx.artifacts(), key);
         TunedLens lens;
         TunedLens.Training training;
         Double notSaved = null; // the size in bytes of translators the store could not keep
@@ -106,8 +106,8 @@ public final class TunedLensPlugin implements AnalysisPlugin {
         } else {
             lens = TunedLens.identity(model);
             try {
-                training = lens.train(model, TunedLens.chunks(used, chunk), params.getInt("steps"),
-                        params.getDouble("lr"), progress);
+                training = lens.train(model, TunedLens.chunks(used, chunk), params.get(STEPS), params.get(LR),
+                        progress);
             } catch (RuntimeException e) {
                 lens.close();
                 throw e;
@@ -126,11 +126,11 @@ public final class TunedLensPlugin implements AnalysisPlugin {
                 stats.put(LOADED_STAT, 1.0);
             }
             // The logit lens is the tuned lens with identity translators: the same grid code, side by side.
-            MatrixResult logit = LogitLensPlugin.lensGrid(ctx, params, progress, "Logit lens", (layer, resid) -> resid,
-                    Map.of());
-            MatrixResult tuned = LogitLensPlugin.lensGrid(ctx, params, progress, "Tuned lens", lens::translate, stats);
-            String by = params.getString("colorBy").equals("entropy") ? "entropy" : "top-1 probability";
-            return new ComparisonResult("Logit lens and tuned lens (" + by + ")", List.of(logit, tuned));
+            LensReadout readout = LensReadout.of(params);
+            MatrixResult logit = readout.grid(ctx, progress, "Logit lens", LensReadout.Translator.IDENTITY, Map.of());
+            MatrixResult tuned = readout.grid(ctx, progress, "Tuned lens", lens::translate, stats);
+            return new ComparisonResult("Logit lens and tuned lens (" + readout.colourName() + ")",
+                    List.of(logit, tuned));
         }
     }
 
@@ -201,7 +201,7 @@ public final class TunedLensPlugin implements AnalysisPlugin {
             t.append(id).append(',');
         }
         sha.update(t.append('\n').toString().getBytes(StandardCharsets.UTF_8));
-        sha.update((params.getInt("steps") + "/" + params.getDouble("lr")).getBytes(StandardCharsets.UTF_8));
+        sha.update((params.get(STEPS) + "/" + params.get(LR)).getBytes(StandardCharsets.UTF_8));
         return "translators/" + HexFormat.of().formatHex(sha.digest()).substring(0, 32);
     }
 }
