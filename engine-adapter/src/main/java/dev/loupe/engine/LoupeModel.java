@@ -165,6 +165,19 @@ public final class LoupeModel implements AutoCloseable {
         return requireTokenizer().encodePiece(text);
     }
 
+    /**
+     * The words of {@code text} that this model's vocabulary lacks, which it reads as its unknown token: callers
+     * warn about them, since an analysis of "<unk> <unk> is in the city of" is not what the user meant.
+     */
+    public List<String> unknownWords(String text) {
+        return tokenizer == null ? List.of() : tokenizer.unknownWords(text);
+    }
+
+    /** The id of the tokenizer's unknown-word token, or -1 when there is none. */
+    public long unknownTokenId() {
+        return tokenizer == null ? -1 : tokenizer.unknownTokenId();
+    }
+
     /** The tokenizer's token strings for text, aligned with {@link #encode}. */
     public String[] tokenStrings(String text) {
         return requireTokenizer().tokens(text);

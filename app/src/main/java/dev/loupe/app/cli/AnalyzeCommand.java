@@ -116,6 +116,7 @@ final class AnalyzeCommand implements Command {
             Long runId = null;
             try (SessionStore session = sessionFile == null ? null : SessionStore.openOrCreate(Path.of(sessionFile));
                     LoupeModel model = ModelArgs.open(args)) {
+                ModelArgs.warnUnknownWords(model, prompt, err);
                 RecordedAnalysis.Outcome outcome = RecordedAnalysis.run(session, model, plugin, params, input,
                         Progress.none());
                 result = outcome.result();

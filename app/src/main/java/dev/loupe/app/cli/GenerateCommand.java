@@ -70,6 +70,7 @@ final class GenerateCommand implements Command {
                 interventions.add(s.load(info, hooks));
             }
             long[] tokens = ModelArgs.encodePrompt(model, dir, prompt, null);
+            ModelArgs.warnUnknownWords(model, prompt, err);
 
             GenerateRequest request = new GenerateRequest(tokens, maxNew, temperature, topK, topP, seed,
                     true, true, interventions);

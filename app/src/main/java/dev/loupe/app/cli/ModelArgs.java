@@ -6,6 +6,7 @@ import dev.loupe.engine.LoupeModel;
 import dev.loupe.engine.ModelOptions;
 import dev.loupe.engine.Precision;
 import java.nio.file.Files;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -52,6 +53,24 @@ final class ModelArgs {
     static void checkPrompt(String prompt) {
         if (prompt != null && prompt.isBlank()) {
             throw new UsageException("--prompt is empty");
+        }
+    }
+
+    /**
+     * One warning line on stderr naming the prompt's words that the model's vocabulary lacks (they run as its
+     * unknown token), so that nobody analyses "<unk> <unk> Tower" thinking it is the Eiffel Tower. Nothing when
+     * every word is known.
+     */
+    static void warnUnknownWords(LoupeModel model, String prompt, PrintStream err) {
+        if (prompt == null || !model.hasTokenizer()) {
+            return;
+        }
+        java.util.List<String> unknown = model.unknownWords(prompt);
+        if (!unknown.isEmpty()) {
+            java.util.Set<String> distinct = new java.util.LinkedHashSet<>(unknown);
+            err.println("loupe: warning: " + unknown.size() + (unknown.size() == 1 ? " word is" : " words are")
+                    + " not in " + model.dir().getFileName() + "'s vocabulary and became its unknown token: "
+                    + String.join(", ", distinct.stream().map(w -> "\"" + w + "\"").toList()));
         }
     }
 

@@ -76,6 +76,7 @@ final class TraceCommand implements Command {
             Path dir = ModelArgs.modelDir(args);
             long[] tokens = givenTokens != null ? givenTokens
                     : ModelArgs.encodePrompt(model, dir, prompt, "pass token ids with --tokens instead");
+            ModelArgs.warnUnknownWords(model, prompt, err);
             // The engine checks ids against the vocabulary and the context, and that every glob matches a hook.
             Map<String, TensorData> tensors = new LinkedHashMap<>();
             try (RunResult result = model.run(RunRequest.of(tokens).capture(globs))) {

@@ -199,6 +199,33 @@ class AnalysisRunnerTest {
         p.assertFreed();
     }
 
+    /** A failed assert or an out-of-memory inside a plugin names the plugin, and a recorded run is saved as failed. */
+    @Test
+    void errorsInsideAnalyzeNameThePluginAndAreRecordedAsFailed() {
+        Probe asserting = new Probe((ctx, pr) -> {
+            throw new AssertionError("rows must be sorted");
+        });
+        LoupeException a = assertThrows(LoupeException.class,
+                () -> run(asserting, AnalysisInput.ofTokens(1), Progress.none()));
+        assertEquals("plugin test.probe failed: AssertionError: rows must be sorted", a.getMessage());
+        asserting.assertFreed();
+
+        Probe hungry = new Probe((ctx, pr) -> {
+            throw new OutOfMemoryError("Java heap space");
+        });
+        PluginRegistry.LoadedPlugin loaded = new PluginRegistry.LoadedPlugin(hungry, hungry.info(), hungry.params(), "test");
+        try (SessionStore session = SessionStore.create(tmp.resolve("oom.loupe"))) {
+            LoupeException e = assertThrows(LoupeException.class, () -> RecordedAnalysis.run(session, model, loaded,
+                    hungry.params().defaults(), AnalysisInput.ofTokens(1, 2), Progress.none()));
+            assertTrue(e.getMessage().startsWith("plugin test.probe ran out of memory (Java heap space); give Java more"),
+                    e.getMessage());
+            assertEquals(1, session.runs().size(), "the failed run is saved");
+            assertEquals(dev.loupe.app.session.RunStatus.FAILED, session.runs().get(0).status());
+            assertTrue(session.runs().get(0).error().contains("ran out of memory"), session.runs().get(0).error());
+        }
+        hungry.assertFreed();
+    }
+
     @Test
     void nullResultIsAFailure() {
         Probe p = new Probe((ctx, pr) -> null);

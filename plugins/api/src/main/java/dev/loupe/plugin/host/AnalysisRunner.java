@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * by the model: {@code LoupeModel.prepareText}), so what a session records is exactly what the plugin saw.
  *
  * <p>Errors of {@link #run} come out as {@link LoupeException}s with one line that names the plugin: a plugin's own
- * LoupeException (its way of saying "this input or parameter does not work") as {@code "<id>: <message>"}, any
+ * LoupeException or IllegalArgumentException (its way of saying "this input or parameter does not work") as {@code "<id>: <message>"}, any
  * other exception (a bug) as {@code "plugin <id> failed: <Type>: <message>"}. Errors of the engine (unknown hook,
  * token out of range) pass through unchanged. A {@link CancellationException} stays one, and an interrupt becomes
  * one, so callers can tell cancel from failure. {@link #runAsThrown} takes the same steps but lets the plugin's own
@@ -147,15 +147,23 @@ public final class AnalysisRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw cancelled(e);
-        } catch (Exception | LinkageError | StackOverflowError e) {
+        } catch (Exception | LinkageError | AssertionError | VirtualMachineError e) {
+            // Errors too: a plugin's failed assert or its runaway allocation is that plugin's failure, reported with
+            // its name and recorded, not a crash of the host (the heap is usable again once its arrays are gone).
             throw failure(id, e);
         }
     }
 
     static LoupeException failure(String id, Throwable e) {
         String msg = e.getMessage();
-        if (e instanceof LoupeException) {
+        // A plugin's LoupeException or IllegalArgumentException is its way of saying "this input or parameter does
+        // not work" (a misspelt target, a head the model lacks): the user's mistake, said as the plugin said it.
+        if (e instanceof LoupeException || e instanceof IllegalArgumentException) {
             return new LoupeException(id + ": " + oneLine(msg), e);
+        }
+        if (e instanceof OutOfMemoryError) {
+            return new LoupeException("plugin " + id + " ran out of memory (" + oneLine(msg)
+                    + "); give Java more with LOUPE_JAVA_OPTS=-Xmx16g, or choose a smaller input or fewer layers", e);
         }
         // Native (DJL/PyTorch) messages run to a C++ trace; the first line says what went wrong.
         String first = msg == null ? "" : msg.strip().lines().findFirst().orElse("");

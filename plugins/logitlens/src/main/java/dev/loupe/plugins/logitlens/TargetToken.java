@@ -28,6 +28,10 @@ final class TargetToken {
             throw new IllegalArgumentException(param + ": \"" + typed + "\" is " + ids.length
                     + " tokens for this tokenizer; give a single token (or #id)");
         }
+        if (ids[0] == model.unknownTokenId()) {
+            throw new IllegalArgumentException(param + ": \"" + typed + "\" is not in this model's vocabulary (it would"
+                    + " be read as the unknown token); check the spelling, or give a token id (#id)");
+        }
         return ids[0];
     }
 
