@@ -51,11 +51,13 @@ public final class LoupeModel implements AutoCloseable {
     private final TransformerNet net;
     private final ModelTokenizer tokenizer;
     private final ModelInfo info;
+    private final long bosTokenId;
     private final List<String> hookNames;
     private final java.util.Map<Long, String> tokenLabelCache = new java.util.HashMap<>();
 
     private LoupeModel(Path dir, NDManager manager, TensorSource source, TransformerNet net, List<String> hookNames,
-            ModelTokenizer tokenizer, ModelInfo info) {
+            ModelTokenizer tokenizer, ModelInfo info, long bosTokenId) {
+        this.bosTokenId = bosTokenId;
         this.dir = dir;
         this.manager = manager;
         this.weightsSource = source;
@@ -91,7 +93,11 @@ public final class LoupeModel implements AutoCloseable {
                     s.dHead(), s.dMlp(), built.weights().parameterCount(), built.weights().storageDtype(),
                     dtypeName(compute), deviceName(device), s.causal(), s.blockSchedule(), folder.dir(),
                     built.modality());
-            return new LoupeModel(folder.dir(), manager, source, built.net(), family.hookNames(built), tokenizer, info);
+            // Kept as written: random small checkpoints keep GPT-2's 50256 on a tiny vocabulary, and transformers
+            // loads them; whoever puts the BOS into an input checks it against the vocabulary.
+            long bos = config.has("bos_token_id") ? config.requireInt("bos_token_id") : -1;
+            return new LoupeModel(folder.dir(), manager, source, built.net(), family.hookNames(built), tokenizer, info,
+                    bos);
         } catch (RuntimeException e) {
             if (tokenizer != null) {
                 tokenizer.close();
@@ -171,6 +177,22 @@ public final class LoupeModel implements AutoCloseable {
      */
     public List<String> unknownWords(String text) {
         return tokenizer == null ? List.of() : tokenizer.unknownWords(text);
+    }
+
+    /**
+     * The config's bos_token_id, or -1 without one: the token a model trained with one expects first, so that
+     * inputs Loupe makes up itself (induction sequences, random probes) start as the model's training rows did.
+     */
+    public long bosTokenId() {
+        return bosTokenId;
+    }
+
+    /**
+     * The tokenizer's special tokens (BOS/EOS, padding, the unknown token; tokenizer.json's added tokens marked
+     * special), sorted; empty without a tokenizer. Random probes draw from the ordinary vocabulary around them.
+     */
+    public long[] specialTokenIds() {
+        return tokenizer == null ? new long[0] : tokenizer.specialTokenIds();
     }
 
     /** The id of the tokenizer's unknown-word token, or -1 when there is none. */

@@ -17,7 +17,10 @@ public final class ModelTokenizer implements AutoCloseable {
     private final long unkId;
     private final String unkToken;
 
-    private ModelTokenizer(Path file, HuggingFaceTokenizer tokenizer, String unkToken) {
+    private final long[] specialIds;
+
+    private ModelTokenizer(Path file, HuggingFaceTokenizer tokenizer, String unkToken, long[] specialIds) {
+        this.specialIds = specialIds;
         this.file = file;
         this.tokenizer = tokenizer;
         this.unkToken = unkToken;
@@ -29,7 +32,7 @@ public final class ModelTokenizer implements AutoCloseable {
         try {
             HuggingFaceTokenizer t = HuggingFaceTokenizer.newInstance(file,
                     Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false"));
-            return new ModelTokenizer(file, t, unkToken(file));
+            return new ModelTokenizer(file, t, unkToken(file), specialIds(file));
         } catch (Exception | UnsatisfiedLinkError e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
             throw new ModelFormatException(file + ": not a tokenizer Loupe can load (" + why + ")", e);
@@ -51,6 +54,31 @@ public final class ModelTokenizer implements AutoCloseable {
         } catch (java.io.IOException | RuntimeException e) {
             return null; // the file loaded as a tokenizer; without a readable unk_token there is nothing to warn about
         }
+    }
+
+    /** tokenizer.json's added_tokens marked special, as sorted ids; none when the file says nothing readable. */
+    private static long[] specialIds(Path file) {
+        try (java.io.Reader r = java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+            com.google.gson.JsonElement added = com.google.gson.JsonParser.parseReader(r).getAsJsonObject().get("added_tokens");
+            if (added == null || !added.isJsonArray()) {
+                return new long[0];
+            }
+            java.util.TreeSet<Long> ids = new java.util.TreeSet<>();
+            for (com.google.gson.JsonElement e : added.getAsJsonArray()) {
+                com.google.gson.JsonObject o = e.getAsJsonObject();
+                if (o.has("special") && o.get("special").getAsBoolean() && o.has("id")) {
+                    ids.add(o.get("id").getAsLong());
+                }
+            }
+            return ids.stream().mapToLong(Long::longValue).toArray();
+        } catch (java.io.IOException | RuntimeException e) {
+            return new long[0];
+        }
+    }
+
+    /** The special tokens' ids (added_tokens marked special), sorted. */
+    public long[] specialTokenIds() {
+        return specialIds.clone();
     }
 
     /** The unknown-word token's id, or -1 when the tokenizer has none (it then never loses a word). */

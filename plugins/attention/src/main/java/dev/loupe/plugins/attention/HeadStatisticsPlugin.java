@@ -1,5 +1,8 @@
 package dev.loupe.plugins.attention;
 
+import com.google.gson.JsonPrimitive;
+import dev.loupe.plugin.params.ParamMigration;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.loupe.engine.ModelInfo;
@@ -45,11 +48,16 @@ public final class HeadStatisticsPlugin implements AnalysisPlugin {
     static final Param<Integer> MIN_TOKEN = Param.intParam("minToken", "Lowest token id",
             "Random tokens are drawn from [minToken, vocabulary size), e.g. to skip special tokens", 0, 0,
             Integer.MAX_VALUE);
-    static final Param<Integer> BOS = Param.intParam("bos", "BOS token id",
-            "Token put before the repeated sequence, for models trained with one (-1: none)", -1, -1,
-            Integer.MAX_VALUE);
+    /** "model": the config's bos_token_id (none if it has none); "none"; or a token id. */
+    static final Param<String> BOS = Param.text("bos", "BOS token",
+            "Token put before the repeated sequence: model (the checkpoint's own bos_token_id), none, or a token id",
+            "model");
 
-    private static final ParamSpec PARAMS = ParamSpec.of(SHOW, SEQ_LEN, SEED, MIN_TOKEN, BOS);
+    // Version 2: bos became "model" / "none" / an id (it was an int with -1 for none, and ignored the model's BOS).
+    private static final ParamSpec PARAMS = ParamSpec.of(2, SHOW, SEQ_LEN, SEED, MIN_TOKEN, BOS)
+            .migrateFrom(1, ParamMigration.convert("bos", old -> new JsonPrimitive(
+                    old.isJsonPrimitive() && old.getAsJsonPrimitive().isNumber() && old.getAsLong() < 0
+                            ? "none" : old.getAsString())));
 
     @Override
     public PluginInfo info() {
@@ -74,6 +82,31 @@ public final class HeadStatisticsPlugin implements AnalysisPlugin {
         return params.get(SHOW) == Show.INDUCTION ? List.of() : List.of(AttentionMaths.PATTERN_GLOB);
     }
 
+    /** The BOS id the parameter names, or -1 for none. */
+    static long bosToken(dev.loupe.engine.LoupeModel model, String text) {
+        String t = text.strip().toLowerCase(java.util.Locale.ROOT);
+        if (t.equals("model")) {
+            long id = model.bosTokenId();
+            if (id >= model.info().dVocab()) {
+                throw new IllegalArgumentException("bos: the model's bos_token_id " + id + " is outside its vocabulary of "
+                        + model.info().dVocab() + " tokens (config.json); set bos to none or a token id");
+            }
+            return id;
+        }
+        if (t.equals("none")) {
+            return -1;
+        }
+        try {
+            long id = Long.parseLong(t.startsWith("#") ? t.substring(1) : t);
+            if (id < 0) {
+                throw new NumberFormatException();
+            }
+            return id;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bos must be model, none or a token id, got \"" + text + "\"");
+        }
+    }
+
     @Override
     public Result analyze(AnalysisContext ctx, Params params, Progress progress) {
         ModelInfo info = ctx.model().info();
@@ -81,7 +114,7 @@ public final class HeadStatisticsPlugin implements AnalysisPlugin {
         int seqLen = params.get(SEQ_LEN);
         int seed = params.get(SEED);
         int minToken = params.get(MIN_TOKEN);
-        int bos = params.get(BOS);
+        long bos = bosToken(ctx.model(), params.get(BOS));
         boolean wantInput = show != Show.INDUCTION;
         boolean wantInduction = show == Show.TABLE || show == Show.INDUCTION;
         if (wantInduction) {
@@ -108,7 +141,10 @@ public final class HeadStatisticsPlugin implements AnalysisPlugin {
         float[][] induction = null;
         if (wantInduction) {
             progress.message("Induction: running the model on a repeated random sequence");
-            induction = InductionScores.compute(ctx.model(), seqLen, seed, minToken, bos, progress);
+            // Drawn from the ordinary vocabulary: a special token in the middle of a sequence is nothing the model
+            // was trained on, and drags the scores down.
+            induction = InductionScores.compute(ctx.model(), seqLen, seed, minToken, bos,
+                    ctx.model().specialTokenIds(), progress);
         }
 
         String inductionNote = "induction on a random sequence of " + seqLen + " tokens repeated twice (seed " + seed

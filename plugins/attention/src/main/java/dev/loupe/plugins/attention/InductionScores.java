@@ -33,7 +33,13 @@ public final class InductionScores {
      */
     public static float[][] compute(LoupeModel model, int seqLen, long seed, int minToken, long bos,
             Progress progress) {
-        long[] tokens = repeatedTokens(model.info(), seqLen, seed, minToken, bos);
+        return compute(model, seqLen, seed, minToken, bos, new long[0], progress);
+    }
+
+    /** As above, drawing the sequence around the {@code excluded} ids (sorted). */
+    public static float[][] compute(LoupeModel model, int seqLen, long seed, int minToken, long bos, long[] excluded,
+            Progress progress) {
+        long[] tokens = repeatedTokens(model.info(), seqLen, seed, minToken, bos, excluded);
         int layers = model.info().layers();
         try (NDManager scope = model.manager().newSubManager();
                 RunResult run = model.run(RunRequest.of(tokens).capture(AttentionMaths.PATTERN_GLOB))) {
@@ -62,7 +68,18 @@ public final class InductionScores {
      * {@link Random}, then the same ids again.
      */
     public static long[] repeatedTokens(ModelInfo model, int seqLen, long seed, int minToken, long bos) {
+        return repeatedTokens(model, seqLen, seed, minToken, bos, new long[0]);
+    }
+
+    /** As above, never drawing the {@code excluded} ids (a tokenizer's special tokens: sorted). */
+    public static long[] repeatedTokens(ModelInfo model, int seqLen, long seed, int minToken, long bos,
+            long[] excluded) {
         check(model, seqLen, minToken, bos);
+        long ordinary = model.dVocab() - minToken
+                - java.util.Arrays.stream(excluded).filter(id -> id >= minToken && id < model.dVocab()).count();
+        if (ordinary <= 0) {
+            throw new IllegalArgumentException("minToken " + minToken + " leaves no ordinary token to draw from");
+        }
         int prefix = bos >= 0 ? 1 : 0;
         long[] out = new long[prefix + 2 * seqLen];
         if (prefix == 1) {
@@ -70,7 +87,10 @@ public final class InductionScores {
         }
         Random random = new Random(seed);
         for (int i = 0; i < seqLen; i++) {
-            long id = minToken + random.nextInt(model.dVocab() - minToken);
+            long id;
+            do {
+                id = minToken + random.nextInt(model.dVocab() - minToken);
+            } while (java.util.Arrays.binarySearch(excluded, id) >= 0);
             out[prefix + i] = id;
             out[prefix + seqLen + i] = id;
         }
@@ -93,7 +113,7 @@ public final class InductionScores {
                     + " (the vocabulary has " + model.dVocab() + " tokens), got " + minToken);
         }
         if (bos < -1 || bos >= model.dVocab()) {
-            throw new IllegalArgumentException("bos must be -1 (none) or a token id in 0.." + (model.dVocab() - 1)
+            throw new IllegalArgumentException("bos must be none or a token id in 0.." + (model.dVocab() - 1)
                     + ", got " + bos);
         }
     }

@@ -131,7 +131,9 @@ class HeadStatisticsPluginTest {
         int heads = m.info().heads();
         assertEquals(m.info().layers() * heads, table.rows().size());
         float[][][][] p = Models.patterns(m, PROMPT);
-        float[][] induction = InductionScores.compute(m, 20, 0, 0);
+        // The defaults take the BOS from the model (bos_token_id 0 in these fixtures) and draw ordinary tokens.
+        float[][] induction = InductionScores.compute(m, 20, 0, 0, m.bosTokenId(), m.specialTokenIds(),
+                dev.loupe.plugin.Progress.none());
         for (List<Object> row : table.rows()) {
             int l = (Integer) row.get(0);
             int h = (Integer) row.get(1);
@@ -288,7 +290,7 @@ class HeadStatisticsPluginTest {
     void badParametersAreNamed() {
         assertMessage("minToken must be in 0..63", params("minToken", "64"));
         assertMessage("seqLen 40 is too long", params("seqLen", "40")); // 80 tokens > context 64
-        assertMessage("bos must be -1 (none) or a token id in 0..63", params("bos", "64"));
+        assertMessage("bos must be none or a token id in 0..63", params("bos", "64"));
         var e = assertThrows(IllegalArgumentException.class, () -> params("seqLen", "1"));
         assertTrue(e.getMessage().startsWith("seqLen must be a whole number in 2.."), e.getMessage());
         var show = assertThrows(IllegalArgumentException.class, () -> params("show", "variance"));
@@ -298,5 +300,42 @@ class HeadStatisticsPluginTest {
     private void assertMessage(String start, Params p) {
         var e = assertThrows(IllegalArgumentException.class, () -> run(gpt2, p));
         assertTrue(e.getMessage().startsWith(start), e.getMessage());
+    }
+
+    /** Issue 11: defaults come from the model, so a plain run on tiny-lm gives the induction scores its card gives. */
+    @Test
+    void aPlainRunOnTinyLmGivesTheModelCardsInductionScores() throws Exception {
+        Path tiny = Path.of("..", "..", "sample-models", "tiny-lm").toAbsolutePath().normalize();
+        com.google.gson.JsonArray card = com.google.gson.JsonParser.parseString(
+                java.nio.file.Files.readString(tiny.resolve("metrics.json"))).getAsJsonObject()
+                .getAsJsonArray("induction_scores");
+        try (LoupeModel m = LoupeModel.open(tiny)) {
+            assertEquals(0, m.bosTokenId());
+            TableResult table = assertInstanceOf(TableResult.class, run(m, params()));
+            for (List<Object> row : table.rows()) {
+                int l = (Integer) row.get(0);
+                int h = (Integer) row.get(1);
+                // The card measures other random sequences than the view's seed 0: equal within 0.02.
+                assertEquals(card.get(l).getAsJsonArray().get(h).getAsDouble(), (Double) row.get(5), 0.02,
+                        "L" + l + "H" + h);
+            }
+        }
+    }
+
+    @Test
+    void bosIsModelNoneOrAnIdAndOldSessionsMigrate() throws Exception {
+        LoupeModel m = model("gpt2");
+        assertEquals(-1, HeadStatisticsPlugin.bosToken(m, "none"));
+        assertEquals(5, HeadStatisticsPlugin.bosToken(m, "#5"));
+        assertEquals(m.bosTokenId(), HeadStatisticsPlugin.bosToken(m, " Model "));
+        var e = assertThrows(IllegalArgumentException.class, () -> HeadStatisticsPlugin.bosToken(m, "first"));
+        assertEquals("bos must be model, none or a token id, got \"first\"", e.getMessage());
+        com.google.gson.JsonObject v1 = new com.google.gson.JsonObject();
+        v1.addProperty("$version", 1);
+        v1.addProperty("bos", -1);
+        var spec = new HeadStatisticsPlugin().params();
+        assertEquals("none", Params.fromJson(spec, v1, "Head statistics").get(HeadStatisticsPlugin.BOS));
+        v1.addProperty("bos", 7);
+        assertEquals("7", Params.fromJson(spec, v1, "Head statistics").get(HeadStatisticsPlugin.BOS));
     }
 }
