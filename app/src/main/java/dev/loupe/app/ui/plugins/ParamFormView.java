@@ -66,9 +66,25 @@ final class ParamFormView extends GridPane {
     private static Control editorFor(ParamField f) {
         Param<?> d = f.def();
         if (d instanceof Param.IntParam p) {
-            Spinner<Integer> s = new Spinner<>(new SpinnerValueFactory.IntegerSpinnerValueFactory(p.min(), p.max(),
-                    ((Number) f.valueProperty().get()).intValue()));
-            return bindSpinner(s, f);
+            SpinnerValueFactory.IntegerSpinnerValueFactory factory = new SpinnerValueFactory.IntegerSpinnerValueFactory(
+                    p.min(), p.max(), ((Number) f.valueProperty().get()).intValue());
+            // Named values show as their word ("all", "last"), never as the -1 they are stored as.
+            factory.setConverter(new StringConverter<>() {
+                @Override
+                public String toString(Integer v) {
+                    return v == null ? "" : p.display(v);
+                }
+
+                @Override
+                public Integer fromString(String text) {
+                    try {
+                        return (Integer) p.parse(text);
+                    } catch (IllegalArgumentException e) {
+                        return factory.getValue(); // the field shows its error; the spinner keeps its value
+                    }
+                }
+            });
+            return bindSpinner(new Spinner<>(factory), f);
         }
         if (d instanceof Param.DoubleParam p) {
             double range = p.max() - p.min();

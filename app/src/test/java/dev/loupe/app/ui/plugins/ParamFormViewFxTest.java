@@ -47,6 +47,35 @@ class ParamFormViewFxTest {
         }
     }
 
+    /** Issue 11: the sentinel -1 is never shown: layer and head read "all", position "last", and typing works. */
+    @Test
+    void namedValuesShowAsWordsNotMinusOne() throws Exception {
+        Param<Integer> layer = dev.loupe.plugin.params.CommonParams.layer("layer");
+        Param<Integer> position = dev.loupe.plugin.params.CommonParams.position("position");
+        ParamFormViewModel form = new ParamFormViewModel(ParamSpec.of(layer, position));
+        Stage stage = FxWait.onFx(Stage::new);
+        try {
+            robot.interact(() -> {
+                stage.setScene(new Scene(new ParamFormView(form), 400, 200));
+                stage.show();
+            });
+            Spinner<?> l = robot.from(stage.getScene().getRoot()).lookup("#param-layer").queryAs(Spinner.class);
+            Spinner<?> p = robot.from(stage.getScene().getRoot()).lookup("#param-position").queryAs(Spinner.class);
+            assertEquals("all", l.getEditor().getText());
+            assertEquals("last", p.getEditor().getText());
+            robot.interact(() -> l.getEditor().setText("2"));
+            assertEquals(2, form.params().get(layer));
+            robot.interact(() -> l.getEditor().setText("ALL"));
+            assertEquals(-1, form.params().get(layer));
+            robot.interact(() -> l.increment(1));
+            assertEquals("0", l.getEditor().getText());
+            robot.interact(() -> l.decrement(1));
+            assertEquals("all", l.getEditor().getText());
+        } finally {
+            robot.interact(stage::close);
+        }
+    }
+
     @Test
     void doublesAreWrittenAsTheyWouldBeTyped() {
         assertEquals("0.001", ParamFormView.formatDouble(1e-3));

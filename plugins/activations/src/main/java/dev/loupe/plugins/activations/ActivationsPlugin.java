@@ -37,8 +37,8 @@ public final class ActivationsPlugin implements AnalysisPlugin {
             "the hook whose activation to show, by TransformerLens name; {last} stands for the final layer",
             "blocks.0.hook_resid_post", false);
     static final Param<Integer> HEAD = CommonParams.head(
-            "for per-head hooks (attn.hook_q|k|v|z): the head to show, or -1 for all heads side by side; pattern and"
-                    + " score hooks show one head (-1 means head 0)");
+            "for per-head hooks (attn.hook_q|k|v|z): the head to show, or all heads side by side; pattern and"
+                    + " score hooks show one head (all means head 0)");
     static final Param<Integer> MAX_DIMS = Param.intParam("maxDims", "Max dimensions",
             "show at most this many columns (the first ones); statistics still cover all of them", 256, 1, 65536);
 

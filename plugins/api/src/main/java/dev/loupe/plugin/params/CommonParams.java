@@ -14,19 +14,19 @@ public final class CommonParams {
     private CommonParams() {
     }
 
-    /** A layer index, or -1 for every layer. */
+    /** A layer index, or "all" (stored as -1) for every layer. */
     public static Param.IntParam layer(String help) {
-        return Param.intParam("layer", "Layer", help, -1, -1, MAX_INDEX);
+        return Param.intParam("layer", "Layer", help, -1, -1, MAX_INDEX).named(-1, "all");
     }
 
-    /** A head index, or -1 for every head. */
+    /** A head index, or "all" (stored as -1) for every head. */
     public static Param.IntParam head(String help) {
-        return Param.intParam("head", "Head", help, -1, -1, MAX_INDEX);
+        return Param.intParam("head", "Head", help, -1, -1, MAX_INDEX).named(-1, "all");
     }
 
-    /** A token position; negative counts from the end (-1 = the last token). */
+    /** A token position; negative counts from the end, and -1, the last token, reads "last". */
     public static Param.IntParam position(String help) {
-        return Param.intParam("position", "Position", help, -1, -MAX_POSITION, MAX_POSITION);
+        return Param.intParam("position", "Position", help, -1, -MAX_POSITION, MAX_POSITION).named(-1, "last");
     }
 
     /** How many of the most likely tokens to list. */

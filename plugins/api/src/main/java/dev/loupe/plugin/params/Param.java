@@ -44,7 +44,7 @@ public sealed interface Param<T>
     }
 
     static IntParam intParam(String key, String label, String help, int defaultValue, int min, int max) {
-        return new IntParam(key, label, help, defaultValue, min, max);
+        return new IntParam(key, label, help, defaultValue, min, max, java.util.Map.of());
     }
 
     static DoubleParam doubleParam(String key, String label, String help, double defaultValue, double min, double max) {
@@ -82,14 +82,43 @@ public sealed interface Param<T>
         return constant instanceof Choice c ? c.choiceName() : constant.name().toLowerCase(Locale.ROOT);
     }
 
-    record IntParam(String key, String label, String help, Integer defaultValue, int min, int max)
-            implements Param<Integer> {
+    /**
+     * A whole number; {@code names} gives special values a word ("all" for -1 as a layer or head, "last" for -1 as
+     * a position), which forms and messages show instead of the number and which is typed and parsed as it. Stored
+     * values stay numbers, so sessions and scripts that wrote -1 keep working.
+     */
+    record IntParam(String key, String label, String help, Integer defaultValue, int min, int max,
+            java.util.Map<Integer, String> names) implements Param<Integer> {
+        public IntParam {
+            names = java.util.Map.copyOf(names);
+        }
+
+        /** This parameter with {@code value} shown and typed as {@code name}. */
+        public IntParam named(int value, String name) {
+            java.util.Map<Integer, String> more = new java.util.HashMap<>(names);
+            more.put(value, name);
+            return new IntParam(key, label, help, defaultValue, min, max, more);
+        }
+
+        /** How a value reads in a form or a message: its name, or the number. */
+        public String display(int value) {
+            return names.getOrDefault(value, Integer.toString(value));
+        }
+
         @Override
         public Object parse(String text) {
+            String t = text.strip();
+            for (var e : names.entrySet()) {
+                if (e.getValue().equalsIgnoreCase(t)) {
+                    return e.getKey();
+                }
+            }
             try {
-                return validate(Integer.parseInt(text.strip()));
+                return validate(Integer.parseInt(t));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + " must be a whole number, got \"" + text + "\"");
+                throw new IllegalArgumentException(key + " must be a whole number"
+                        + (names.isEmpty() ? "" : " or " + String.join(", ", new java.util.TreeSet<>(names.values())))
+                        + ", got \"" + text + "\"");
             }
         }
 
@@ -100,7 +129,7 @@ public sealed interface Param<T>
             }
             int v = n.intValue();
             if (n.doubleValue() != v || v < min || v > max) {
-                throw new IllegalArgumentException(key + " must be a whole number in " + min + ".." + max + ", got " + value);
+                throw new IllegalArgumentException(key + " must be " + rangeText() + ", got " + value);
             }
             return v;
         }
@@ -108,6 +137,17 @@ public sealed interface Param<T>
         @Override
         public Integer value(Object stored) {
             return ((Number) stored).intValue();
+        }
+
+        /** "a whole number in 0..9999", or with names "all or a whole number in 0..9999" (the named value left out). */
+        private String rangeText() {
+            int lo = min;
+            while (names.containsKey(lo) && lo < max) {
+                lo++;
+            }
+            String range = "a whole number in " + lo + ".." + max;
+            return names.isEmpty() ? "a whole number in " + min + ".." + max
+                    : String.join(" or ", new java.util.TreeSet<>(names.values())) + " or " + range;
         }
     }
 

@@ -156,7 +156,7 @@ class ParamsTest {
         JsonObject wrongType = JsonParser.parseString("{\"$version\": 2, \"layer\": \"four\"}").getAsJsonObject();
         var type = assertThrows(IllegalArgumentException.class, () -> Params.fromJson(V2, wrongType, "Lens"));
         assertTrue(type.getMessage().startsWith("Lens: the stored parameter \"layer\""), type.getMessage());
-        assertTrue(type.getMessage().endsWith("layer must be a whole number, got \"four\""), type.getMessage());
+        assertTrue(type.getMessage().endsWith("layer must be a whole number or all, got \"four\""), type.getMessage());
     }
 
     @Test
@@ -194,5 +194,21 @@ class ParamsTest {
         }
         var e = assertThrows(IllegalArgumentException.class, () -> Param.choice("c", "C", "", Clash.class, Clash.A));
         assertEquals("c: two choices are named \"same\"", e.getMessage());
+    }
+
+    @Test
+    void namedValuesParseAndReadAsWords() {
+        Param.IntParam layer = CommonParams.layer("which layer");
+        assertEquals(-1, layer.parse("all"));
+        assertEquals(-1, layer.parse(" All "));
+        assertEquals(3, layer.parse("3"));
+        assertEquals("all", layer.display(-1));
+        assertEquals("3", layer.display(3));
+        var bad = assertThrows(IllegalArgumentException.class, () -> layer.parse("every"));
+        assertEquals("layer must be a whole number or all, got \"every\"", bad.getMessage());
+        var range = assertThrows(IllegalArgumentException.class, () -> layer.validate(-2));
+        assertEquals("layer must be all or a whole number in 0..9999, got -2", range.getMessage());
+        assertEquals(-1, CommonParams.position("p").parse("last"));
+        assertEquals(-2, CommonParams.position("p").parse("-2"), "other negative positions still count from the end");
     }
 }

@@ -55,9 +55,9 @@ public final class AttentionPatternsPlugin implements AnalysisPlugin {
                     + "Zuidema 2020), the head mean mixed with the residual path and multiplied through the "
                     + "layers, one map per layer. The head parameter applies only to none.",
             Aggregate.class, Aggregate.NONE);
-    static final Param<Integer> LAYER = CommonParams.layer("Show only this layer (-1: all layers)");
+    static final Param<Integer> LAYER = CommonParams.layer("Show only this layer, or all layers");
     static final Param<Integer> HEAD = CommonParams.head(
-            "Show only this head (-1: all heads); with a layer too, the result is that one pattern");
+            "Show only this head, or all heads; with a layer too, the result is that one pattern");
     static final Param<String> COMPARE_PROMPT = Param.text("comparePrompt", "Compare with prompt",
             "When set, the model also runs on this prompt (same number of tokens) and the maps show this "
                     + "run minus that one",
@@ -106,11 +106,11 @@ public final class AttentionPatternsPlugin implements AnalysisPlugin {
         int head = params.get(HEAD);
         String compare = params.get(COMPARE_PROMPT).strip();
         if (layer >= info.layers()) {
-            throw new IllegalArgumentException("layer must be -1 (all) or 0.." + (info.layers() - 1)
+            throw new IllegalArgumentException("layer must be all or 0.." + (info.layers() - 1)
                     + " for this model, got " + layer);
         }
         if (head >= info.heads()) {
-            throw new IllegalArgumentException("head must be -1 (all) or 0.." + (info.heads() - 1)
+            throw new IllegalArgumentException("head must be all or 0.." + (info.heads() - 1)
                     + " for this model, got " + head);
         }
         String ablated = params.get(COMPARE_ABLATED).strip();

@@ -331,9 +331,9 @@ class AttentionPatternsPluginTest {
     @Test
     void outOfRangeParametersAreNamed() {
         var layer = assertThrows(IllegalArgumentException.class, () -> run(gpt2, PROMPT, params("layer", "2")));
-        assertTrue(layer.getMessage().startsWith("layer must be -1 (all) or 0..1"), layer.getMessage());
+        assertTrue(layer.getMessage().startsWith("layer must be all or 0..1"), layer.getMessage());
         var head = assertThrows(IllegalArgumentException.class, () -> run(gpt2, PROMPT, params("head", "4")));
-        assertTrue(head.getMessage().startsWith("head must be -1 (all) or 0..3"), head.getMessage());
+        assertTrue(head.getMessage().startsWith("head must be all or 0..3"), head.getMessage());
         var aggregate = assertThrows(IllegalArgumentException.class,
                 () -> plugin.params().parse(Map.of("aggregate", "max")));
         assertTrue(aggregate.getMessage().startsWith("aggregate must be one of none, mean-over-heads, rollout"));

@@ -39,7 +39,7 @@ public final class DirectLogitAttributionPlugin implements AnalysisPlugin {
     }
 
     static final Param<Integer> POSITION = CommonParams.position(
-            "token position whose prediction is explained (-1 = last)");
+            "token position whose prediction is explained: last, or an index (negative counts from the end)");
     static final Param<String> TARGET = Param.text("target", "Target token",
             "single token or #id; empty = the model's prediction", "");
     static final Param<String> CONTRAST = Param.text("contrast", "Contrast token",

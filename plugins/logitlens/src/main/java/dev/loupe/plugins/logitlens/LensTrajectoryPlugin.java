@@ -34,7 +34,7 @@ public final class LensTrajectoryPlugin implements AnalysisPlugin {
         PROBABILITY, RANK, KL
     }
 
-    static final Param<Integer> POSITION = CommonParams.position("token position to read (-1 = the last)");
+    static final Param<Integer> POSITION = CommonParams.position("token position to read: last, or an index (negative counts from the end)");
     static final Param<String> TARGET = Param.text("target", "Target token",
             "a single token as the model spells it, or #id; empty = the model's final prediction", "");
     static final Param<Metric> METRIC = Param.choice("metric", "Metric",
