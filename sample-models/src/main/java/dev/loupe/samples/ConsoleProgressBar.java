@@ -6,9 +6,10 @@ import java.util.Locale;
 /**
  * A one-line console progress bar: steps, a caller-supplied status (the loss), rate and ETA. Redrawn in place
  * with a carriage return at most a few times a second, so it costs nothing next to a training step; when the
- * output is not a terminal (a log file) it prints a plain line every few percent instead.
+ * output is not a terminal (a log file) it prints a plain line every few percent instead. Used by train-samples and
+ * by the command line's long analyses (the tuned lens's training).
  */
-final class ConsoleProgressBar {
+public final class ConsoleProgressBar {
 
     private static final int WIDTH = 30;
     private static final long REDRAW_NANOS = 250_000_000L;
@@ -21,14 +22,14 @@ final class ConsoleProgressBar {
     private long lastDraw;
     private int lastLoggedPercent = -1;
 
-    ConsoleProgressBar(String label, int total, PrintStream out) {
+    public ConsoleProgressBar(String label, int total, PrintStream out) {
         this.label = label;
         this.total = total;
         this.out = out;
         this.terminal = System.console() != null;
     }
 
-    void update(int done, String status) {
+    public void update(int done, String status) {
         long now = System.nanoTime();
         boolean last = done >= total;
         if (terminal) {

@@ -8,7 +8,6 @@ import dev.loupe.app.session.SessionStore;
 import dev.loupe.engine.LoupeException;
 import dev.loupe.engine.LoupeModel;
 import dev.loupe.engine.io.AtomicFiles;
-import dev.loupe.plugin.Progress;
 import dev.loupe.plugin.params.Params;
 import dev.loupe.plugin.result.CustomResult;
 import dev.loupe.plugin.result.Result;
@@ -118,7 +117,7 @@ final class AnalyzeCommand implements Command {
                     LoupeModel model = ModelArgs.open(args)) {
                 ModelArgs.warnUnknownWords(model, prompt, err);
                 RecordedAnalysis.Outcome outcome = RecordedAnalysis.run(session, model, plugin, params, input,
-                        Progress.none());
+                        new ConsoleProgress(err));
                 result = outcome.result();
                 runId = outcome.runId();
             }
