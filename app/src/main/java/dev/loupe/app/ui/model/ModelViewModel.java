@@ -4,7 +4,7 @@ import dev.loupe.app.task.BackgroundTask;
 import dev.loupe.app.task.TaskHandle;
 import dev.loupe.app.task.TaskRunner;
 import dev.loupe.app.ui.UiServices;
-import dev.loupe.app.ui.settings.RecentModels;
+import dev.loupe.app.ui.settings.RecentPaths;
 import dev.loupe.engine.LoupeException;
 import dev.loupe.engine.LoupeModel;
 import dev.loupe.engine.ModelInfo;
@@ -35,7 +35,7 @@ public final class ModelViewModel {
 
     private final TaskRunner runner;
     private final UiServices ui;
-    private final RecentModels recentStore;
+    private final RecentPaths recentStore;
     private final ModelOptions options;
     private final ObservableList<Path> recent = FXCollections.observableArrayList();
     private final ReadOnlyObjectWrapper<Opened> opened = new ReadOnlyObjectWrapper<>();
@@ -45,7 +45,7 @@ public final class ModelViewModel {
     private final StringProperty error = new SimpleStringProperty("");
     private final BooleanProperty opening = new SimpleBooleanProperty(false);
 
-    public ModelViewModel(TaskRunner runner, UiServices ui, RecentModels recentStore, ModelOptions options) {
+    public ModelViewModel(TaskRunner runner, UiServices ui, RecentPaths recentStore, ModelOptions options) {
         this.runner = runner;
         this.ui = ui;
         this.recentStore = recentStore;

@@ -1,5 +1,11 @@
 package dev.loupe.app.ui.session;
 
+import javafx.collections.ObservableList;
+
+import javafx.collections.FXCollections;
+
+import dev.loupe.app.ui.settings.RecentPaths;
+
 import com.google.gson.JsonObject;
 import dev.loupe.app.plugins.PluginRegistry.LoadedPlugin;
 import dev.loupe.app.session.InputRecord;
@@ -64,6 +70,8 @@ public final class SessionViewModel {
     private final WorkspaceViewModel workspace;
     private final RunLabels labels;
     private final ObjectProperty<Path> sessionFile = new SimpleObjectProperty<>();
+    private final RecentPaths recentStore;
+    private final ObservableList<Path> recent = FXCollections.observableArrayList();
 
     private volatile SessionStore laneSession;
     /** A session this launch created: deleted when left without a single run, so launching leaves no litter. */
@@ -80,6 +88,8 @@ public final class SessionViewModel {
         this.plugins = plugins;
         this.workspace = workspace;
         this.labels = labels;
+        this.recentStore = new RecentPaths(home.recentSessionsFile());
+        recent.setAll(recentStore.list());
         workspace.selectedProperty().addListener((obs, old, t) -> {
             if (old != null && old.notesChanged()) {
                 autosave();
@@ -87,9 +97,29 @@ public final class SessionViewModel {
         });
     }
 
-    /** At launch: a session to reopen, or a new one in the Loupe home's sessions folder. */
+    /**
+     * At launch: the session asked for, else the last one worked in (as every desktop app reopens its last
+     * document), else a new one in the Loupe home's sessions folder.
+     */
     public TaskHandle start(Path sessionToOpen) {
-        return sessionToOpen != null ? openSession(sessionToOpen) : newSession();
+        if (sessionToOpen != null) {
+            return openSession(sessionToOpen);
+        }
+        for (Path p : recent) {
+            if (Files.isRegularFile(p)) {
+                return openSession(p);
+            }
+        }
+        return newSession();
+    }
+
+    /** Recently used session files, newest first (File ▸ Open recent session). */
+    public ObservableList<Path> recent() {
+        return recent;
+    }
+
+    private void remember(Path file) {
+        recent.setAll(recentStore.add(file));
     }
 
     public TaskHandle newSession() {
@@ -100,6 +130,7 @@ public final class SessionViewModel {
         }).notCancellable().onSuccess(store -> {
             uiSession = store;
             sessionFile.set(store.file());
+            remember(store.file());
             workspace.replaceAll(List.of(), null);
         }).onFailure(msg -> ui.showError("Could not create a session: " + msg)));
     }
@@ -206,6 +237,7 @@ public final class SessionViewModel {
     private void applyRestored(Restored r) {
         uiSession = r.store();
         sessionFile.set(r.store().file());
+        remember(r.store().file());
         List<RunTab> tabs = new ArrayList<>();
         RunTab selected = null;
         for (RestoredTab t : r.tabs()) {
@@ -225,7 +257,8 @@ public final class SessionViewModel {
                     try {
                         plugins.formFor(p).load(Params.fromJson(p.params(), json, p.info().name()));
                     } catch (RuntimeException e) {
-                        // Values this plugin version no longer accepts: its defaults stay.
+                        // Values this plugin version no longer accepts: its defaults stay, and the user is told.
+                        ui.showInfo(e.getMessage() + "; its defaults are used");
                     }
                 }));
         if (r.pluginId() != null) {
@@ -250,7 +283,10 @@ public final class SessionViewModel {
         }
     }
 
-    /** Ctrl+S: the session is autosaved after every run; this also stores the notes and the view state now. */
+    /**
+     * Ctrl+S: saves the notes and the view state into the open session file, in place (its runs are saved as they
+     * finish); the status line names the file. Save As writes a copy elsewhere and goes on in the copy.
+     */
     public TaskHandle saveSession() {
         JsonObject state = captureWorkspace();
         Map<RunTab, String> notes = changedNotes();
@@ -290,6 +326,7 @@ public final class SessionViewModel {
         }).notCancellable().onSuccess(copy -> {
             uiSession = copy;
             sessionFile.set(copy.file());
+            remember(copy.file());
             notes.forEach(RunTab::notesSaved);
             ui.showInfo("Session saved as " + copy.file());
         }).onFailure(msg -> ui.showError("Could not save the session: " + msg)));

@@ -24,6 +24,10 @@ public record LoupeHome(Path dir) {
         return dir.resolve("recent.json");
     }
 
+    public Path recentSessionsFile() {
+        return dir.resolve("recent-sessions.json");
+    }
+
     public Path settingsFile() {
         return dir.resolve("settings.json");
     }

@@ -13,7 +13,7 @@ import dev.loupe.app.ui.runs.RunsViewModel;
 import dev.loupe.app.ui.session.SessionViewModel;
 import dev.loupe.app.ui.settings.AppSettings;
 import dev.loupe.app.ui.settings.LoupeHome;
-import dev.loupe.app.ui.settings.RecentModels;
+import dev.loupe.app.ui.settings.RecentPaths;
 import dev.loupe.app.ui.workspace.RunLabels;
 import dev.loupe.app.ui.workspace.WorkspaceViewModel;
 import dev.loupe.engine.ModelOptions;
@@ -50,7 +50,7 @@ public final class MainViewModel {
             List<PluginRegistry.PluginFailure> failures, ModelOptions options) {
         this.runner = runner;
         this.settings = new AppSettings(home.settingsFile());
-        this.model = new ModelViewModel(runner, ui, new RecentModels(home.recentModelsFile()), options);
+        this.model = new ModelViewModel(runner, ui, new RecentPaths(home.recentModelsFile()), options);
         this.input = new InputViewModel(runner);
         this.plugins = new PluginsViewModel(loaded, failures);
         this.status = new StatusViewModel(runner);

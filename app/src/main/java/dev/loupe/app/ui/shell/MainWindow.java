@@ -124,25 +124,13 @@ public final class MainWindow {
 
     private MenuBar menus() {
         Menu file = new Menu("_File");
-        Menu recent = new Menu("Open _recent model");
-        Runnable fillRecent = () -> {
-            recent.getItems().clear();
-            for (Path p : vm.model().recent()) {
-                MenuItem i = new MenuItem(p.toString());
-                i.setMnemonicParsing(false);
-                i.setOnAction(e -> vm.model().open(p));
-                recent.getItems().add(i);
-            }
-            recent.setDisable(recent.getItems().isEmpty());
-        };
-        vm.model().recent().addListener((ListChangeListener<Path>) c -> fillRecent.run());
-        fillRecent.run();
         file.getItems().addAll(
                 item("_Open model…", "Shortcut+O", e -> vm.model().chooseAndOpen()),
-                recent,
+                recentMenu("Open _recent model", vm.model().recent(), p -> vm.model().open(p)),
                 new SeparatorMenuItem(),
                 item("_New session", null, e -> vm.session().newSession()),
                 item("Open _session…", "Shortcut+Shift+O", e -> vm.session().chooseAndOpenSession()),
+                recentMenu("Open recent sess_ion", vm.session().recent(), p -> vm.session().openSession(p)),
                 item("_Save session", "Shortcut+S", e -> vm.session().saveSession()),
                 item("Save session _as…", "Shortcut+Shift+S", e -> vm.session().chooseAndSaveSessionAs()),
                 item("Export session…", null, e -> vm.session().chooseAndExportSession()),
@@ -176,6 +164,25 @@ public final class MainWindow {
         MenuBar bar = new MenuBar(file, run, view);
         bar.setUseSystemMenuBar(true);
         return bar;
+    }
+
+    /** A submenu of recent paths, kept in step with the list; disabled while it is empty. */
+    private static Menu recentMenu(String text, javafx.collections.ObservableList<Path> paths,
+            java.util.function.Consumer<Path> open) {
+        Menu menu = new Menu(text);
+        Runnable fill = () -> {
+            menu.getItems().clear();
+            for (Path p : paths) {
+                MenuItem i = new MenuItem(p.toString());
+                i.setMnemonicParsing(false);
+                i.setOnAction(e -> open.accept(p));
+                menu.getItems().add(i);
+            }
+            menu.setDisable(menu.getItems().isEmpty());
+        };
+        paths.addListener((ListChangeListener<Path>) c -> fill.run());
+        fill.run();
+        return menu;
     }
 
     private static MenuItem item(String text, String accelerator, EventHandler<ActionEvent> action) {

@@ -17,22 +17,22 @@ class SettingsFilesTest {
     @Test
     void recentModelsAreNewestFirstUniqueAndBounded() {
         Path file = tmp.resolve("recent.json");
-        RecentModels r = new RecentModels(file);
+        RecentPaths r = new RecentPaths(file);
         List<Path> expected = new ArrayList<>();
-        for (int i = 0; i < RecentModels.MAX + 3; i++) {
+        for (int i = 0; i < RecentPaths.MAX + 3; i++) {
             r.add(tmp.resolve("m" + i));
             expected.add(0, tmp.resolve("m" + i));
         }
         r.add(tmp.resolve("m5"));
         expected.remove(tmp.resolve("m5"));
         expected.add(0, tmp.resolve("m5"));
-        assertEquals(expected.subList(0, RecentModels.MAX), new RecentModels(file).list());
+        assertEquals(expected.subList(0, RecentPaths.MAX), new RecentPaths(file).list());
     }
 
     @Test
     void aDamagedFileIsAnEmptyList() throws Exception {
         Path file = Files.writeString(tmp.resolve("recent.json"), "[\"/a\", ");
-        assertEquals(List.of(), new RecentModels(file).list());
+        assertEquals(List.of(), new RecentPaths(file).list());
         Files.writeString(tmp.resolve("settings.json"), "{\"theme\": 3");
         assertEquals("light", new AppSettings(tmp.resolve("settings.json")).theme());
     }

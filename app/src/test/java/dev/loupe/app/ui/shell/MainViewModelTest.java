@@ -20,7 +20,7 @@ import dev.loupe.app.task.TaskRunner;
 import dev.loupe.app.ui.model.ModelCard;
 import dev.loupe.app.ui.plugins.ParamField;
 import dev.loupe.app.ui.settings.LoupeHome;
-import dev.loupe.app.ui.settings.RecentModels;
+import dev.loupe.app.ui.settings.RecentPaths;
 import dev.loupe.app.ui.workspace.RunTab;
 import dev.loupe.app.ui.workspace.WorkspaceState;
 import dev.loupe.engine.LoupeModel;
@@ -124,7 +124,7 @@ class MainViewModelTest {
         assertTrue(vm.model().card().contains(new ModelCard.Row("Heads", "4")));
         assertTrue(vm.model().card().contains(new ModelCard.Row("Device", "cpu")));
         assertEquals("cpu · F32", vm.status().deviceProperty().get());
-        assertEquals(List.of(modelDir.toAbsolutePath().normalize()), new RecentModels(home.recentModelsFile()).list());
+        assertEquals(List.of(modelDir.toAbsolutePath().normalize()), new RecentPaths(home.recentModelsFile()).list());
         vm.plugins().select(ActivationsPlugin.ID);
         ParamField hook = vm.plugins().formProperty().get().field("hook");
         assertTrue(hook.choices().contains("blocks.1.hook_resid_post"), hook.choices().toString());
@@ -342,6 +342,33 @@ class MainViewModelTest {
         vm.shutdown();
         vm = null;
         assertTrue(Files.exists(used));
+    }
+
+    /** Issue 11: a plain relaunch reopens the last session with its tabs, as desktop apps reopen their document. */
+    @Test
+    void aPlainRelaunchReopensTheLastSession() {
+        start(null);
+        runActivations(vm);
+        Path used = vm.session().sessionFileProperty().get();
+        vm.shutdown();
+        start(null);
+        assertEquals(used, vm.session().sessionFileProperty().get());
+        assertEquals(1, vm.workspace().tabs().size(), "the last workspace, not an empty one");
+        assertEquals(List.of(used), vm.session().recent().subList(0, 1));
+    }
+
+    @Test
+    void aRelaunchSkipsRecentSessionsThatAreGone() throws Exception {
+        start(null);
+        runActivations(vm);
+        Path used = vm.session().sessionFileProperty().get();
+        vm.shutdown();
+        Files.delete(used);
+        start(null);
+        // A new, empty session (its name may even repeat the vanished one's timestamp).
+        assertTrue(Files.isRegularFile(vm.session().sessionFileProperty().get()));
+        assertTrue(vm.workspace().tabs().isEmpty());
+        assertTrue(ui.errors.isEmpty(), "a vanished recent session is skipped, not an error: " + ui.errors);
     }
 
     @Test

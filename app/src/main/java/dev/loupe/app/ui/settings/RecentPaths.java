@@ -7,14 +7,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The most recently opened model folders, newest first, kept in recent.json. Plain Java: no UI. */
-public final class RecentModels {
+/** The most recently opened model folders or session files, newest first, kept in a small JSON file. Plain Java: no UI. */
+public final class RecentPaths {
     static final int MAX = 10;
 
     private final Path file;
     private final List<Path> paths = new ArrayList<>();
 
-    public RecentModels(Path file) {
+    public RecentPaths(Path file) {
         this.file = file;
         if (JsonFiles.readOrNull(file) instanceof JsonArray a) {
             for (JsonElement e : a) {
