@@ -17,8 +17,8 @@ import javafx.scene.layout.StackPane;
 /**
  * A {@link GridResult} as the app shows it: the {@link GridView} of thumbnails beside the focused cell, so that "a
  * whole 12 x 12 model at a glance, click one to focus it" happens in one view. The focused cell opens as an
- * {@link AttentionHeadView} (heatmap and lines) when its kind is {@link MatrixResult#ATTENTION}, else as a {@link HeatmapView}, on the
- * grid's colour scale so that it looks like its thumbnail. Moving to another cell keeps the mode and the selected
+ * {@link AttentionHeadView} (heatmap and lines) when its kind is {@link MatrixResult#ATTENTION}, else as a
+ * {@link HeatmapView}, on the grid's colour scale so that it looks like its thumbnail. Moving to another cell keeps the mode and the selected
  * query token, so one token can be followed from head to head.
  */
 public final class GridFocusView extends ResultPane<GridResult> {
