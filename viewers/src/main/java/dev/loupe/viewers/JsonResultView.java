@@ -1,38 +1,40 @@
 package dev.loupe.viewers;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.loupe.plugin.result.CustomResult;
 import dev.loupe.plugin.result.Result;
-import javafx.scene.Node;
+import dev.loupe.plugin.result.ResultCodec;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextArea;
-import javafx.scene.layout.BorderPane;
 
-/** The fallback for a custom result without a working renderer: its JSON, read-only, with a note why. */
-final class JsonResultView extends BorderPane implements ResultView {
-    private final CustomResult result;
+/** The fallback for a result without a working renderer: its JSON, read-only, with a note why. */
+final class JsonResultView extends ResultPane<Result> {
+    // A large result (all-head attention) as text would stall the text area; the start shows what it is.
+    private static final int MAX_CHARS = 200_000;
 
-    JsonResultView(CustomResult result, String note) {
-        this.result = result;
+    JsonResultView(Result result, String note) {
+        super(result);
         Label label = new Label(note);
         label.setWrapText(true);
         label.getStyleClass().add("loupe-view-note");
-        TextArea text = new TextArea(new GsonBuilder().setPrettyPrinting().create().toJson(result.data()));
+        TextArea text = new TextArea(json(result));
         text.setEditable(false);
         text.setStyle("-fx-font-family: monospace;");
         setTop(label);
         setCenter(text);
     }
 
-    @Override
-    public Node node() {
-        return this;
-    }
-
-    @Override
-    public Result result() {
-        return result;
+    private static String json(Result result) {
+        String s;
+        try {
+            JsonElement data = result instanceof CustomResult c ? c.data() : ResultCodec.toJson(result);
+            s = new GsonBuilder().setPrettyPrinting().create().toJson(data);
+        } catch (RuntimeException | LinkageError e) {
+            return "(the result cannot be written as JSON: " + e + ")";
+        }
+        return s.length() <= MAX_CHARS ? s : s.substring(0, MAX_CHARS) + "\n\u2026 (" + s.length() + " characters)";
     }
 
     @Override

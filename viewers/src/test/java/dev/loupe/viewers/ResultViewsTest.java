@@ -17,13 +17,16 @@ import dev.loupe.plugin.result.Result;
 import dev.loupe.plugin.result.SeriesResult;
 import dev.loupe.plugin.result.TableResult;
 import dev.loupe.plugin.result.TokenScoresResult;
-import dev.loupe.viewers.export.FigureExporter;
 import dev.loupe.viewers.attention.AttentionHeadView;
 import dev.loupe.viewers.comparison.ComparisonView;
+import dev.loupe.viewers.export.FigureExporter;
 import dev.loupe.viewers.grid.GridFocusView;
 import dev.loupe.viewers.heatmap.HeatmapView;
 import dev.loupe.viewers.image.ImageResultView;
 import dev.loupe.viewers.series.SeriesView;
+import dev.loupe.viewers.spi.BasicRenderer;
+import dev.loupe.viewers.spi.ResultRenderer;
+import dev.loupe.viewers.spi.ResultRenderers;
 import dev.loupe.viewers.table.TableResultView;
 import dev.loupe.viewers.tokens.TokenScoresView;
 import java.awt.image.BufferedImage;
@@ -31,6 +34,7 @@ import java.awt.image.DataBufferInt;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.layout.BorderPane;
@@ -80,23 +84,58 @@ class ResultViewsTest {
         assertTrue(text(fallback.node()).contains("No renderer"), "unregistered types show their data");
 
         Label mine = new Label("mine");
-        ResultViews.register("test.circuit.view", c -> new SimpleView(c, mine));
+        ResultRenderer<CustomResult> circuit = renderer("test.circuit.view", c -> new SimpleView(c, mine));
+        ResultRenderers.register(circuit);
         try {
-            assertTrue(ResultViews.isRegistered("test.circuit.view"));
+            assertTrue(ResultRenderers.forKind("test.circuit.view").isPresent());
             assertSame(mine, fx(() -> ResultViews.create(custom)).node());
         } finally {
-            ResultViews.unregister("test.circuit.view");
+            ResultRenderers.unregister(circuit);
         }
+        assertTrue(ResultRenderers.forKind("test.circuit.view").isEmpty());
 
-        ResultViews.register("test.broken", c -> {
+        ResultRenderer<CustomResult> broken = renderer("test.broken", c -> {
             throw new IllegalStateException("boom");
         });
+        ResultRenderers.register(broken);
         try {
-            ResultView broken = fx(() -> ResultViews.create(new CustomResult("x", "test.broken", new JsonObject())));
-            assertTrue(text(broken.node()).contains("boom"), "a failing renderer is reported, not thrown");
+            ResultView shown = fx(() -> ResultViews.create(new CustomResult("x", "test.broken", new JsonObject())));
+            assertTrue(text(shown.node()).contains("boom"), "a failing renderer is reported, not thrown");
         } finally {
-            ResultViews.unregister("test.broken");
+            ResultRenderers.unregister(broken);
         }
+    }
+
+    @Test
+    void builtInViewsComeThroughTheServiceFileAndAHigherPriorityWins() {
+        assertTrue(ResultRenderers.kinds().containsAll(List.of("matrix", "attention", "grid", "comparison", "series",
+                "tokens", "table", "image", ResultRenderer.ANY_KIND)), ResultRenderers.kinds().toString());
+        // Declared in this module's test META-INF/services, found by the same ServiceLoader as the built-ins.
+        assertInstanceOf(ClassPathTestRenderer.class, ResultRenderers.forKind(ClassPathTestRenderer.KIND).orElseThrow());
+
+        MatrixResult m = Samples.ramp(2, 2).withKind(MatrixResult.MATRIX);
+        Label mine = new Label("better heatmap");
+        ResultRenderer<MatrixResult> better = new BasicRenderer<>(MatrixResult.MATRIX, MatrixResult.class,
+                r -> new SimpleView(r, mine), (r, state) -> FigureExporter.figure(r.withKind("attention"), state)) {
+            @Override
+            public int priority() {
+                return 10;
+            }
+        };
+        ResultRenderers.register(better);
+        try {
+            assertSame(mine, fx(() -> ResultViews.create(m)).node());
+        } finally {
+            ResultRenderers.unregister(better);
+        }
+        assertInstanceOf(HeatmapView.class, fx(() -> ResultViews.create(m)));
+    }
+
+    private static ResultRenderer<CustomResult> renderer(String kind, Function<CustomResult, ResultView> view) {
+        return new BasicRenderer<>(kind, CustomResult.class, view, (c, state) -> {
+            throw new IllegalArgumentException("no figure");
+        }) {
+        };
     }
 
     private static String text(Node node) {

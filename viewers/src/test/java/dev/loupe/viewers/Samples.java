@@ -14,6 +14,7 @@ public final class Samples {
         float at(int row, int col);
     }
 
+    /** A query x key attention pattern ({@link MatrixResult#ATTENTION}) with these values. */
     public static MatrixResult matrix(String title, int rows, int cols, boolean diverging, CellValue f) {
         float[] v = new float[rows * cols];
         for (int r = 0; r < rows; r++) {
@@ -22,7 +23,7 @@ public final class Samples {
             }
         }
         return new MatrixResult(title, rows, cols, v, labels("q", rows), labels("k", cols), "query", "key",
-                "attention", diverging, Map.of("max", 1.0));
+                "attention", diverging, Map.of("max", 1.0), MatrixResult.ATTENTION);
     }
 
     /** Values 0 .. 1 increasing through the matrix: every cell gets its own colour. */

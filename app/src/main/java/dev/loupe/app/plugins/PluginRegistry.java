@@ -4,6 +4,10 @@ import dev.loupe.plugin.AnalysisPlugin;
 import dev.loupe.plugin.PluginApi;
 import dev.loupe.plugin.PluginInfo;
 import dev.loupe.plugin.params.ParamSpec;
+import dev.loupe.plugin.result.ResultType;
+import dev.loupe.plugin.result.ResultTypes;
+import dev.loupe.viewers.spi.ResultRenderer;
+import dev.loupe.viewers.spi.ResultRenderers;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -21,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.function.BiConsumer;
 import java.util.jar.JarFile;
 
 /**
@@ -31,6 +36,11 @@ import java.util.jar.JarFile;
  * another {@link PluginApi#VERSION} is left out and reported as a {@link PluginFailure}. Of two plugins with the
  * same id the first found wins (class path first, then jars by file name).
  *
+ * <p>A jar may also bring result types ({@link ResultType}) and renderers ({@link ResultRenderer}), declared in its
+ * own {@code META-INF/services} and found through its own class loader; they are installed in the process-wide
+ * {@link ResultTypes} and {@link ResultRenderers} (sessions are read and figures exported where no registry is at
+ * hand) until {@link #close}. Each is loaded on its own and a failing one is a {@link PluginFailure} like a plugin's.
+ *
  * <p>QuPath's ExtensionLoader catches a ServiceConfigurationError around its whole loop, so one broken provider
  * hides the ones after it; here each provider is loaded, instantiated and checked on its own.
  */
@@ -39,6 +49,8 @@ public final class PluginRegistry implements AutoCloseable {
     public static final String PLUGIN_DIR_PROPERTY = "loupe.plugin.dir";
     static final String CLASS_PATH = "class path";
     static final String SERVICE_FILE = "META-INF/services/" + AnalysisPlugin.class.getName();
+    static final String TYPE_SERVICE_FILE = "META-INF/services/" + ResultType.class.getName();
+    static final String RENDERER_SERVICE_FILE = "META-INF/services/" + ResultRenderer.class.getName();
 
     /** A plugin ready to run: its info and parameters were read once and checked at discovery. */
     public record LoadedPlugin(AnalysisPlugin plugin, PluginInfo info, ParamSpec params, String source) {
@@ -65,11 +77,15 @@ public final class PluginRegistry implements AutoCloseable {
     private final List<LoadedPlugin> plugins;
     private final List<PluginFailure> failures;
     private final List<URLClassLoader> loaders;
+    private final List<ResultType<?>> resultTypes;
+    private final List<ResultRenderer<?>> renderers;
 
-    private PluginRegistry(List<LoadedPlugin> plugins, List<PluginFailure> failures, List<URLClassLoader> loaders) {
+    private PluginRegistry(List<LoadedPlugin> plugins, Discovery d) {
         this.plugins = List.copyOf(plugins);
-        this.failures = List.copyOf(failures);
-        this.loaders = List.copyOf(loaders);
+        this.failures = List.copyOf(d.failures);
+        this.loaders = List.copyOf(d.loaders);
+        this.resultTypes = List.copyOf(d.resultTypes);
+        this.renderers = List.copyOf(d.renderers);
     }
 
     /** {@code ~/.loupe/plugins}, or the folder named by the system property {@value #PLUGIN_DIR_PROPERTY}. */
@@ -98,7 +114,7 @@ public final class PluginRegistry implements AutoCloseable {
         List<LoadedPlugin> sorted = new ArrayList<>(d.byId.values());
         sorted.sort(Comparator.comparing((LoadedPlugin p) -> p.info().name().toLowerCase(Locale.ROOT))
                 .thenComparing(LoadedPlugin::id));
-        return new PluginRegistry(sorted, d.failures, d.loaders);
+        return new PluginRegistry(sorted, d);
     }
 
     private static List<Path> jars(Path dir, Discovery d) {
@@ -134,9 +150,24 @@ public final class PluginRegistry implements AutoCloseable {
         return plugins.stream().filter(p -> p.id().equals(id)).findFirst();
     }
 
-    /** Releases the jars' class loaders (open jar files); plugins from jars must not be used afterwards. */
+    /** The result types that plugin jars brought, installed in {@link ResultTypes} while this registry is open. */
+    public List<ResultType<?>> resultTypes() {
+        return resultTypes;
+    }
+
+    /** The renderers that plugin jars brought, installed in {@link ResultRenderers} while this registry is open. */
+    public List<ResultRenderer<?>> renderers() {
+        return renderers;
+    }
+
+    /**
+     * Uninstalls the jars' result types and renderers and releases their class loaders (open jar files); plugins
+     * from jars must not be used afterwards.
+     */
     @Override
     public void close() {
+        renderers.forEach(ResultRenderers::unregister);
+        resultTypes.forEach(ResultTypes::unregister);
         for (URLClassLoader l : loaders) {
             try {
                 l.close();
@@ -151,6 +182,8 @@ public final class PluginRegistry implements AutoCloseable {
         final Map<String, LoadedPlugin> byId = new LinkedHashMap<>();
         final List<PluginFailure> failures = new ArrayList<>();
         final List<URLClassLoader> loaders = new ArrayList<>();
+        final List<ResultType<?>> resultTypes = new ArrayList<>();
+        final List<ResultRenderer<?>> renderers = new ArrayList<>();
 
         void fail(String source, String plugin, String reason) {
             failures.add(new PluginFailure(source, plugin, oneLine(reason)));
@@ -160,8 +193,9 @@ public final class PluginRegistry implements AutoCloseable {
             String source = jar.getFileName().toString();
             // URLClassLoader skips a jar it cannot open without a word; open it here first to say why.
             try (JarFile file = new JarFile(jar.toFile())) {
-                if (file.getEntry(SERVICE_FILE) == null) {
-                    fail(source, null, "declares no plugin (no " + SERVICE_FILE + ")");
+                if (file.getEntry(SERVICE_FILE) == null && file.getEntry(TYPE_SERVICE_FILE) == null
+                        && file.getEntry(RENDERER_SERVICE_FILE) == null) {
+                    fail(source, null, "declares no plugin, result type or renderer (no " + SERVICE_FILE + ")");
                     return;
                 }
             } catch (IOException | SecurityException e) {
@@ -176,9 +210,12 @@ public final class PluginRegistry implements AutoCloseable {
                 fail(source, null, "cannot open: " + e.getMessage());
                 return;
             }
-            int before = byId.size();
+            int before = byId.size() + resultTypes.size() + renderers.size();
+            // Types before plugins and renderers: what they make and show must be storable first.
+            each(ServiceLoader.load(ResultType.class, loader), source, this::acceptType);
             load(ServiceLoader.load(AnalysisPlugin.class, loader), source);
-            if (byId.size() > before) {
+            each(ServiceLoader.load(ResultRenderer.class, loader), source, this::acceptRenderer);
+            if (byId.size() + resultTypes.size() + renderers.size() > before) {
                 loaders.add(loader);
             } else {
                 try {
@@ -190,11 +227,16 @@ public final class PluginRegistry implements AutoCloseable {
         }
 
         void load(ServiceLoader<AnalysisPlugin> loader, String source) {
-            Iterator<ServiceLoader.Provider<AnalysisPlugin>> it = loader.stream().iterator();
+            each(loader, source, (plugin, className) -> accept(plugin, source, className));
+        }
+
+        /** Instantiates each provider on its own and hands it with its class name to {@code accept}. */
+        <S> void each(ServiceLoader<S> loader, String source, BiConsumer<S, String> accept) {
+            Iterator<ServiceLoader.Provider<S>> it = loader.stream().iterator();
             // After an error the iterator moves on to the next provider line; the guard only stops a loader that
             // keeps failing on the same one.
             for (int errors = 0; errors < 1000; ) {
-                ServiceLoader.Provider<AnalysisPlugin> provider;
+                ServiceLoader.Provider<S> provider;
                 try {
                     if (!it.hasNext()) {
                         return;
@@ -208,10 +250,23 @@ public final class PluginRegistry implements AutoCloseable {
                 String className = null;
                 try {
                     className = provider.type().getName();
-                    accept(provider.get(), source, className);
+                    accept.accept(provider.get(), className);
                 } catch (ServiceConfigurationError | LinkageError | Exception e) {
                     fail(source, className, describe(e));
                 }
+            }
+        }
+
+        // ResultTypes.register refuses a name or class already taken (a jar cannot replace a built-in type).
+        private void acceptType(ResultType<?> type, String className) {
+            if (ResultTypes.register(type)) {
+                resultTypes.add(type);
+            }
+        }
+
+        private void acceptRenderer(ResultRenderer<?> renderer, String className) {
+            if (ResultRenderers.register(renderer)) {
+                renderers.add(renderer);
             }
         }
 
@@ -260,7 +315,9 @@ public final class PluginRegistry implements AutoCloseable {
      */
     static String describe(Throwable e) {
         StringBuilder sb = new StringBuilder();
-        String prefix = AnalysisPlugin.class.getName() + ": ";
+        // ServiceLoader prefixes the service name (one of the three this registry loads).
+        List<String> prefixes = List.of(AnalysisPlugin.class.getName() + ": ", ResultType.class.getName() + ": ",
+                ResultRenderer.class.getName() + ": ");
         Throwable t = e;
         for (int depth = 0; t != null && depth < 4; depth++, t = t.getCause()) {
             if (sb.length() > 0) {
@@ -268,7 +325,11 @@ public final class PluginRegistry implements AutoCloseable {
             }
             String msg = t.getMessage();
             if (t instanceof ServiceConfigurationError && msg != null) {
-                sb.append(msg.startsWith(prefix) ? msg.substring(prefix.length()) : msg);
+                String shown = msg;
+                for (String prefix : prefixes) {
+                    shown = shown.startsWith(prefix) ? shown.substring(prefix.length()) : shown;
+                }
+                sb.append(shown);
             } else if (t instanceof NoClassDefFoundError && msg != null) {
                 sb.append("missing class ").append(msg.replace('/', '.'));
                 break; // its cause only repeats the name

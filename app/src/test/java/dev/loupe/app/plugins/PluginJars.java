@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import dev.loupe.engine.ModelInfo;
 import dev.loupe.plugin.AnalysisPlugin;
+import dev.loupe.viewers.spi.ResultRenderer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,7 +59,10 @@ public final class PluginJars {
      */
     private static String compileClassPath() {
         List<String> parts = new ArrayList<>();
-        for (Class<?> c : List.of(AnalysisPlugin.class, ModelInfo.class, NDManager.class, JsonObject.class)) {
+        // The renderer SPI and JavaFX too, for jars that bring their own views.
+        for (Class<?> c : List.of(AnalysisPlugin.class, ModelInfo.class, NDManager.class, JsonObject.class,
+                ResultRenderer.class, javafx.scene.Node.class, javafx.scene.control.Label.class,
+                javafx.beans.property.Property.class)) {
             try {
                 String p = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
                 if (!parts.contains(p)) {
@@ -71,8 +75,13 @@ public final class PluginJars {
         return String.join(java.io.File.pathSeparator, parts);
     }
 
-    /** A jar holding {@code classes} (and their nested classes) from {@code classDir}, and these service lines. */
+    /** A jar holding {@code classes} (and their nested classes) from {@code classDir}, and these plugin lines. */
     public static Path jar(Path jar, Path classDir, List<String> classes, List<String> serviceLines) {
+        return jar(jar, classDir, classes, serviceLines == null ? Map.of() : Map.of(AnalysisPlugin.class, serviceLines));
+    }
+
+    /** As {@link #jar(Path, Path, List, List)}, with a service file per interface (plugin, result type, renderer). */
+    public static Path jar(Path jar, Path classDir, List<String> classes, Map<Class<?>, List<String>> services) {
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest())) {
             for (String c : classes) {
                 String rel = c.replace('.', '/');
@@ -89,9 +98,10 @@ public final class PluginJars {
                     }
                 }
             }
-            if (serviceLines != null) {
-                out.putNextEntry(new JarEntry(PluginRegistry.SERVICE_FILE));
-                out.write(("# test plugins\n" + String.join("\n", serviceLines) + "\n").getBytes(StandardCharsets.UTF_8));
+            for (var service : services.entrySet()) {
+                out.putNextEntry(new JarEntry("META-INF/services/" + service.getKey().getName()));
+                out.write(("# test plugins\n" + String.join("\n", service.getValue()) + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
                 out.closeEntry();
             }
         } catch (IOException e) {

@@ -2,8 +2,7 @@ package dev.loupe.viewers.attention;
 
 import com.google.gson.JsonObject;
 import dev.loupe.plugin.result.MatrixResult;
-import dev.loupe.plugin.result.Result;
-import dev.loupe.viewers.ResultView;
+import dev.loupe.viewers.ResultPane;
 import dev.loupe.viewers.ViewStates;
 import dev.loupe.viewers.color.ColorScale;
 import dev.loupe.viewers.heatmap.HeatmapView;
@@ -27,11 +26,10 @@ import javafx.scene.layout.Region;
  * a token picked in one mode is still picked in the other. The view state keeps the mode, the heatmap's zoom, scroll
  * and selection, and the lines' scroll; export is the heatmap figure (a paper wants the matrix).
  */
-public final class AttentionHeadView extends BorderPane implements ResultView {
+public final class AttentionHeadView extends ResultPane<MatrixResult> {
 
     public enum Mode { HEATMAP, LINES }
 
-    private final MatrixResult m;
     private final HeatmapView heatmap;
     private final AttentionLinesView lines;
     private final ToggleButton heatmapButton = new ToggleButton("Heatmap");
@@ -44,7 +42,7 @@ public final class AttentionHeadView extends BorderPane implements ResultView {
 
     /** With a given colour scale, e.g. the one a grid of heads shares, so the focused head matches its thumbnail. */
     public AttentionHeadView(MatrixResult m, ColorScale scale) {
-        this.m = m;
+        super(m);
         heatmap = new HeatmapView(m, scale);
         lines = new AttentionLinesView(m);
         lines.selectedQueryProperty().bindBidirectional(heatmap.selectedRowProperty());
@@ -75,20 +73,6 @@ public final class AttentionHeadView extends BorderPane implements ResultView {
 
         mode.addListener((obs, was, now) -> show(now));
         show(Mode.HEATMAP);
-    }
-
-    /** Whether a matrix is an attention pattern: a query axis against a key axis, as the attention plugin labels them. */
-    public static boolean isAttention(MatrixResult m) {
-        return m.rows() > 0 && m.cols() > 0 && axisIs(m.rowAxis(), "query") && axisIs(m.colAxis(), "key");
-    }
-
-    // "query" or "query ..." (e.g. "query token"), any case.
-    private static boolean axisIs(String axis, String name) {
-        if (axis == null) {
-            return false;
-        }
-        String a = axis.strip().toLowerCase(Locale.ROOT);
-        return a.equals(name) || a.startsWith(name + " ");
     }
 
     private void show(Mode now) {
@@ -139,16 +123,6 @@ public final class AttentionHeadView extends BorderPane implements ResultView {
 
     public void setSelectedQuery(int q) {
         heatmap.setSelectedRow(q);
-    }
-
-    @Override
-    public Node node() {
-        return this;
-    }
-
-    @Override
-    public Result result() {
-        return m;
     }
 
     @Override

@@ -6,7 +6,7 @@ import com.google.gson.JsonObject;
 import dev.loupe.plugin.result.ComparisonResult;
 import dev.loupe.plugin.result.MatrixResult;
 import dev.loupe.plugin.result.Result;
-import dev.loupe.viewers.ResultView;
+import dev.loupe.viewers.ResultPane;
 import dev.loupe.viewers.color.ColorScale;
 import dev.loupe.viewers.export.ComparisonFigure;
 import dev.loupe.viewers.heatmap.HeatmapView;
@@ -26,15 +26,14 @@ import javafx.scene.layout.BorderPane;
  * as the exported figure is; each keeps its colour bar, so that every plot has the same size and the panels line up
  * cell for cell at any zoom.
  */
-public final class ComparisonView extends BorderPane implements ResultView {
-    private final ComparisonResult result;
+public final class ComparisonView extends ResultPane<ComparisonResult> {
     private final SplitPane split = new SplitPane();
     private final List<HeatmapView> panels = new ArrayList<>();
     // Applying one panel's viewport to the others makes them report theirs; those echoes must not be applied back.
     private boolean following;
 
     public ComparisonView(ComparisonResult result) {
-        this.result = result;
+        super(result);
         getStyleClass().add("loupe-comparison");
         if (result.title() != null && !result.title().isBlank()) {
             Label title = new Label(result.title());
@@ -97,16 +96,6 @@ public final class ComparisonView extends BorderPane implements ResultView {
             d[i] = (i + 1) / (double) n;
         }
         return d;
-    }
-
-    @Override
-    public Node node() {
-        return this;
-    }
-
-    @Override
-    public Result result() {
-        return result;
     }
 
     @Override

@@ -2,26 +2,15 @@ package dev.loupe.viewers.export;
 
 import com.google.gson.JsonObject;
 import dev.loupe.engine.io.AtomicFiles;
-import dev.loupe.plugin.result.ComparisonResult;
-import dev.loupe.plugin.result.CustomResult;
-import dev.loupe.plugin.result.GridResult;
-import dev.loupe.plugin.result.ImageResult;
-import dev.loupe.plugin.result.MatrixResult;
 import dev.loupe.plugin.result.Result;
-import dev.loupe.plugin.result.SeriesResult;
-import dev.loupe.plugin.result.TableResult;
-import dev.loupe.plugin.result.TokenScoresResult;
-import dev.loupe.viewers.color.ColorScale;
+import dev.loupe.viewers.spi.ResultRenderers;
 import java.awt.Dimension;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import javax.imageio.ImageIO;
 import org.jfree.svg.SVGGraphics2D;
 import org.jfree.svg.SVGUtils;
@@ -38,57 +27,23 @@ public final class FigureExporter {
     /** PNGs written without an explicit size are this many pixels per figure unit: sharp in print and on HiDPI. */
     public static final double DEFAULT_PNG_SCALE = 2;
 
-    private static final Map<String, Function<CustomResult, Figure>> CUSTOM = new ConcurrentHashMap<>();
-
-    /** Lets a plugin with a {@link CustomResult} type export figures, headless as well as from its view. */
-    public static void registerFigure(String customType, Function<CustomResult, Figure> factory) {
-        CUSTOM.put(Objects.requireNonNull(customType), Objects.requireNonNull(factory));
-    }
-
-    public static void unregisterFigure(String customType) {
-        CUSTOM.remove(customType);
-    }
-
     /**
      * The view-state flag (see HeatmapView) that a heatmap's colours are clipped to the bulk of its values; a
      * figure made with that state is coloured the same way.
      */
     public static final String CLIP_OUTLIERS = "clipOutliers";
 
-    /** The figure for a result as its view shows it: a heatmap with clipped colours stays clipped. */
+    /**
+     * The figure for a result as its view shows it (a heatmap with clipped colours stays clipped): drawn by the
+     * renderer installed for the result's view kind. IllegalArgumentException when that kind has no figure.
+     */
     public static Figure figure(Result result, JsonObject viewState) {
-        if (result instanceof MatrixResult m && viewState != null && viewState.has(CLIP_OUTLIERS)
-                && viewState.get(CLIP_OUTLIERS).isJsonPrimitive() && viewState.get(CLIP_OUTLIERS).getAsBoolean()) {
-            return new HeatmapFigure(m, ColorScale.clipped(m.values(), m.diverging()));
-        }
-        return figure(result);
+        return ResultRenderers.figure(Objects.requireNonNull(result), viewState);
     }
 
-    /** The figure for a result. A custom type needs a {@link #registerFigure registered} figure. */
+    /** The figure for a result, as a fresh view shows it. */
     public static Figure figure(Result result) {
-        // Pattern matching for switch is not final in Java 17, hence the chain.
-        if (result instanceof MatrixResult m) {
-            return new HeatmapFigure(m);
-        } else if (result instanceof GridResult g) {
-            return new GridFigure(g);
-        } else if (result instanceof ComparisonResult c) {
-            return new ComparisonFigure(c);
-        } else if (result instanceof SeriesResult s) {
-            return new SeriesFigure(s);
-        } else if (result instanceof TokenScoresResult t) {
-            return new TokenScoresFigure(t);
-        } else if (result instanceof ImageResult i) {
-            return new ImageFigure(i);
-        } else if (result instanceof TableResult t) {
-            return new TableFigure(t);
-        } else if (result instanceof CustomResult c) {
-            Function<CustomResult, Figure> f = CUSTOM.get(c.type());
-            if (f == null) {
-                throw new IllegalArgumentException("no figure is registered for custom result type '" + c.type() + "'");
-            }
-            return f.apply(c);
-        }
-        throw new IllegalArgumentException("unknown result type " + result.getClass().getName());
+        return figure(result, null);
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.loupe.viewers.export;
 
+import com.google.gson.JsonObject;
 import dev.loupe.plugin.result.MatrixResult;
+import dev.loupe.viewers.ViewStates;
 import dev.loupe.viewers.color.ColorRaster;
 import dev.loupe.viewers.color.ColorScale;
 import java.awt.Color;
@@ -55,6 +57,13 @@ public final class HeatmapFigure implements Figure {
     private final double colLabelHeight;
     // Wide text cells have room for the tokens side by side, as nostalgebraist's plots show them: easier to read.
     private final boolean flatColLabels;
+
+    /** The figure as a heatmap view with this state shows it: clipped colours when the state says so. */
+    public static HeatmapFigure asShown(MatrixResult m, JsonObject viewState) {
+        return ViewStates.getBoolean(viewState, FigureExporter.CLIP_OUTLIERS, false)
+                ? new HeatmapFigure(m, ColorScale.clipped(m.values(), m.diverging()))
+                : new HeatmapFigure(m);
+    }
 
     public HeatmapFigure(MatrixResult m) {
         this(m, ColorScale.forValues(m.values(), m.diverging()));

@@ -4,13 +4,12 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.loupe.plugin.result.GridResult;
 import dev.loupe.plugin.result.MatrixResult;
-import dev.loupe.plugin.result.Result;
+import dev.loupe.viewers.ResultPane;
 import dev.loupe.viewers.ResultView;
 import dev.loupe.viewers.ViewStates;
 import dev.loupe.viewers.attention.AttentionHeadView;
 import dev.loupe.viewers.heatmap.HeatmapView;
 import javafx.geometry.Orientation;
-import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.SplitPane;
 import javafx.scene.layout.StackPane;
@@ -18,28 +17,29 @@ import javafx.scene.layout.StackPane;
 /**
  * A {@link GridResult} as the app shows it: the {@link GridView} of thumbnails beside the focused cell, so that "a
  * whole 12 x 12 model at a glance, click one to focus it" happens in one view. The focused cell opens as an
- * {@link AttentionHeadView} (heatmap and lines) when it is an attention pattern, else as a {@link HeatmapView}, on the
- * grid's colour scale so that it looks like its thumbnail. Moving to another cell keeps the mode and the selected
+ * {@link AttentionHeadView} (heatmap and lines) when its kind is {@link MatrixResult#ATTENTION}, else as a
+ * {@link HeatmapView}, on the grid's colour scale so that it looks like its thumbnail. Moving to another cell keeps the mode and the selected
  * query token, so one token can be followed from head to head.
  */
-public final class GridFocusView extends SplitPane implements ResultView {
+public final class GridFocusView extends ResultPane<GridResult> {
 
-    private final GridResult result;
+    private final SplitPane split = new SplitPane();
     private final GridView grid;
     private final StackPane focusPane = new StackPane();
     private final Label placeholder = new Label("Click a thumbnail to open it here.");
     private ResultView focused;
 
     public GridFocusView(GridResult result) {
-        this.result = result;
+        super(result);
         grid = new GridView(result);
         placeholder.setStyle("-fx-text-fill: #666666;");
         focusPane.getChildren().setAll(placeholder);
         focusPane.setMinWidth(160);
         grid.setMinWidth(120);
-        setOrientation(Orientation.HORIZONTAL);
-        getItems().setAll(grid, focusPane);
-        setDividerPositions(0.45);
+        split.setOrientation(Orientation.HORIZONTAL);
+        split.getItems().setAll(grid, focusPane);
+        split.setDividerPositions(0.45);
+        setCenter(split);
         getStyleClass().add("loupe-grid-focus");
         grid.focusedCellProperty().addListener((obs, was, now) -> open(now));
     }
@@ -62,7 +62,7 @@ public final class GridFocusView extends SplitPane implements ResultView {
         }
         MatrixResult m = result.cell(cell.row(), cell.col());
         int query = selectedRow(previous);
-        if (AttentionHeadView.isAttention(m)) {
+        if (MatrixResult.ATTENTION.equals(m.kind())) {
             AttentionHeadView head = new AttentionHeadView(m, grid.colorScale());
             if (previous instanceof AttentionHeadView p) {
                 head.setMode(p.getMode());
@@ -85,22 +85,12 @@ public final class GridFocusView extends SplitPane implements ResultView {
     }
 
     @Override
-    public Node node() {
-        return this;
-    }
-
-    @Override
-    public Result result() {
-        return result;
-    }
-
-    @Override
     public JsonObject viewState() {
         JsonObject o = grid.viewState();
         if (focused != null) {
             o.add("focus", focused.viewState());
         }
-        o.addProperty("divider", getDividers().isEmpty() ? 0.45 : getDividers().get(0).getPosition());
+        o.addProperty("divider", split.getDividers().isEmpty() ? 0.45 : split.getDividers().get(0).getPosition());
         return o;
     }
 
@@ -112,6 +102,6 @@ public final class GridFocusView extends SplitPane implements ResultView {
             focused.restoreViewState(focus.getAsJsonObject());
         }
         double divider = ViewStates.getDouble(state, "divider", 0.45);
-        setDividerPositions(Math.max(0.1, Math.min(0.9, divider)));
+        split.setDividerPositions(Math.max(0.1, Math.min(0.9, divider)));
     }
 }

@@ -4,7 +4,7 @@ import com.google.gson.JsonObject;
 import dev.loupe.plugin.result.GridResult;
 import dev.loupe.plugin.result.MatrixResult;
 import dev.loupe.plugin.result.Result;
-import dev.loupe.viewers.ResultView;
+import dev.loupe.viewers.ResultPane;
 import dev.loupe.viewers.ViewStates;
 import dev.loupe.viewers.color.ColorBar;
 import dev.loupe.viewers.color.ColorRaster;
@@ -39,7 +39,7 @@ import javafx.scene.text.TextAlignment;
  * made once, so the grid redraws as a handful of image blits. Clicking a thumbnail, or moving with the arrow keys,
  * sets {@link #focusedCellProperty()}; {@link GridFocusView} opens that cell beside the grid.
  */
-public final class GridView extends BorderPane implements ResultView {
+public final class GridView extends ResultPane<GridResult> {
 
     /** A cell of the grid: row and column index. */
     public record Cell(int row, int col) {
@@ -50,7 +50,6 @@ public final class GridView extends BorderPane implements ResultView {
     private static final Font LABEL_FONT = Font.font(11);
     private static final double MIN_THUMB = 12;
 
-    private final GridResult grid;
     private final ColorScale scale;
     private final int rows;
     private final int cols;
@@ -67,7 +66,7 @@ public final class GridView extends BorderPane implements ResultView {
     private double pitch;
 
     public GridView(GridResult grid) {
-        this.grid = grid;
+        super(grid);
         this.scale = GridFigure.scaleOf(grid);
         rows = grid.rowLabels().size();
         cols = grid.colLabels().size();
@@ -122,7 +121,7 @@ public final class GridView extends BorderPane implements ResultView {
     }
 
     public GridResult grid() {
-        return grid;
+        return result;
     }
 
     public ColorScale colorScale() {
@@ -145,7 +144,7 @@ public final class GridView extends BorderPane implements ResultView {
     /** The matrix of the focused cell, or null. */
     public MatrixResult focusedMatrix() {
         Cell c = focusedCell.get();
-        return c == null ? null : grid.cell(c.row(), c.col());
+        return c == null ? null : result.cell(c.row(), c.col());
     }
 
     /** Where the thumbnail of (row, col) is, in the canvas's coordinates. */
@@ -156,16 +155,6 @@ public final class GridView extends BorderPane implements ResultView {
 
     public Canvas canvas() {
         return canvas;
-    }
-
-    @Override
-    public Node node() {
-        return this;
-    }
-
-    @Override
-    public Result result() {
-        return grid;
     }
 
     @Override
@@ -269,8 +258,8 @@ public final class GridView extends BorderPane implements ResultView {
             tooltip.hide();
             return;
         }
-        MatrixResult m = grid.cell(c.row(), c.col());
-        tooltip.setText(grid.rowLabels().get(c.row()) + " \u00b7 " + grid.colLabels().get(c.col())
+        MatrixResult m = result.cell(c.row(), c.col());
+        tooltip.setText(result.rowLabels().get(c.row()) + " \u00b7 " + result.colLabels().get(c.col())
                 + (m.title().isBlank() ? "" : "\n" + m.title()) + "\nclick to open");
         if (getScene() != null && getScene().getWindow() != null && getScene().getWindow().isShowing()) {
             tooltip.show(canvas, screenX + 14, screenY + 14);

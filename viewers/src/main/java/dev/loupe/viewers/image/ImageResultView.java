@@ -3,7 +3,7 @@ package dev.loupe.viewers.image;
 import com.google.gson.JsonObject;
 import dev.loupe.plugin.result.ImageResult;
 import dev.loupe.plugin.result.Result;
-import dev.loupe.viewers.ResultView;
+import dev.loupe.viewers.ResultPane;
 import dev.loupe.viewers.ViewStates;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
@@ -18,15 +18,14 @@ import javafx.scene.layout.Pane;
  * pixels rather than blurring into detail that is not there: small images are enlarged by whole multiples here
  * (nearest neighbour), because not every rendering pipeline honours ImageView's smooth=false.
  */
-public final class ImageResultView extends BorderPane implements ResultView {
+public final class ImageResultView extends ResultPane<ImageResult> {
     private static final int ENLARGE_TO = 1024;
 
-    private final ImageResult result;
     private final ImageView imageView;
     private final Pane holder;
 
     public ImageResultView(ImageResult result) {
-        this.result = result;
+        super(result);
         imageView = new ImageView(enlarged(result));
         imageView.setPreserveRatio(true);
         imageView.setSmooth(false);
@@ -74,16 +73,6 @@ public final class ImageResultView extends BorderPane implements ResultView {
 
     public ImageView imageView() {
         return imageView;
-    }
-
-    @Override
-    public Node node() {
-        return this;
-    }
-
-    @Override
-    public Result result() {
-        return result;
     }
 
     @Override

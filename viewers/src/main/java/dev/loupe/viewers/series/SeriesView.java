@@ -3,7 +3,7 @@ package dev.loupe.viewers.series;
 import com.google.gson.JsonObject;
 import dev.loupe.plugin.result.Result;
 import dev.loupe.plugin.result.SeriesResult;
-import dev.loupe.viewers.ResultView;
+import dev.loupe.viewers.ResultPane;
 import dev.loupe.viewers.ViewStates;
 import dev.loupe.viewers.export.SeriesCharts;
 import javafx.scene.Node;
@@ -18,13 +18,12 @@ import org.jfree.chart.plot.XYPlot;
  * A {@link SeriesResult} as a line or bar chart in JFreeChart's ChartViewer (drag to zoom, tooltips), built by
  * {@link SeriesCharts} so that it is the same chart the figure export draws. The view state keeps a zoomed axis range.
  */
-public final class SeriesView extends BorderPane implements ResultView {
-    private final SeriesResult result;
+public final class SeriesView extends ResultPane<SeriesResult> {
     private final JFreeChart chart;
     private final ChartViewer viewer;
 
     public SeriesView(SeriesResult result) {
-        this.result = result;
+        super(result);
         this.chart = SeriesCharts.create(result);
         this.viewer = new ChartViewer(chart);
         viewer.setPrefSize(640, 400);
@@ -38,16 +37,6 @@ public final class SeriesView extends BorderPane implements ResultView {
 
     public ChartViewer viewer() {
         return viewer;
-    }
-
-    @Override
-    public Node node() {
-        return this;
-    }
-
-    @Override
-    public Result result() {
-        return result;
     }
 
     @Override

@@ -5,7 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.loupe.plugin.result.Result;
 import dev.loupe.plugin.result.TableResult;
-import dev.loupe.viewers.ResultView;
+import dev.loupe.viewers.ResultPane;
 import dev.loupe.viewers.ViewStates;
 import dev.loupe.viewers.export.TableFigure;
 import java.util.Comparator;
@@ -24,7 +24,7 @@ import javafx.scene.layout.BorderPane;
  * A {@link TableResult} in a sortable TableView: numbers sort as numbers and sit right-aligned, text sorts as text.
  * The view state keeps the sort order.
  */
-public final class TableResultView extends BorderPane implements ResultView {
+public final class TableResultView extends ResultPane<TableResult> {
 
     /** Numbers before text, numbers by value, text alphabetically, empty cells last. */
     public static final Comparator<Object> CELL_ORDER = (a, b) -> {
@@ -40,11 +40,10 @@ public final class TableResultView extends BorderPane implements ResultView {
         return a.toString().compareToIgnoreCase(b.toString());
     };
 
-    private final TableResult result;
     private final TableView<List<Object>> table = new TableView<>();
 
     public TableResultView(TableResult result) {
-        this.result = result;
+        super(result);
         for (int i = 0; i < result.columns().size(); i++) {
             final int col = i;
             TableColumn<List<Object>, Object> column = new TableColumn<>(result.columns().get(i));
@@ -70,16 +69,6 @@ public final class TableResultView extends BorderPane implements ResultView {
 
     public TableView<List<Object>> table() {
         return table;
-    }
-
-    @Override
-    public Node node() {
-        return this;
-    }
-
-    @Override
-    public Result result() {
-        return result;
     }
 
     @Override

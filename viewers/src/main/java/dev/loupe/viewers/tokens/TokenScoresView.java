@@ -3,7 +3,7 @@ package dev.loupe.viewers.tokens;
 import com.google.gson.JsonObject;
 import dev.loupe.plugin.result.Result;
 import dev.loupe.plugin.result.TokenScoresResult;
-import dev.loupe.viewers.ResultView;
+import dev.loupe.viewers.ResultPane;
 import dev.loupe.viewers.ViewStates;
 import dev.loupe.viewers.color.ColorBar;
 import dev.loupe.viewers.color.ColorScale;
@@ -36,18 +36,17 @@ import javafx.util.Duration;
  * A {@link TokenScoresResult} as running text: each token a chip coloured by its score, the score on hover, a colour
  * bar beside. Clicking a chip selects the token (kept in the view state).
  */
-public final class TokenScoresView extends BorderPane implements ResultView {
+public final class TokenScoresView extends ResultPane<TokenScoresResult> {
     private static final CornerRadii RADII = new CornerRadii(3);
     private static final Border NORMAL = border(Color.rgb(0, 0, 0, 0.16), 1);
     private static final Border SELECTED = border(Fx.ACCENT, 2);
 
-    private final TokenScoresResult result;
     private final ColorScale scale;
     private final List<Label> chips = new ArrayList<>();
     private final IntegerProperty selectedToken = new SimpleIntegerProperty(this, "selectedToken", -1);
 
     public TokenScoresView(TokenScoresResult result) {
-        this.result = result;
+        super(result);
         this.scale = ColorScale.forValues(result.scores(), result.diverging());
         FlowPane flow = new FlowPane(3, 4);
         flow.setPadding(new Insets(8));
@@ -110,16 +109,6 @@ public final class TokenScoresView extends BorderPane implements ResultView {
 
     public IntegerProperty selectedTokenProperty() {
         return selectedToken;
-    }
-
-    @Override
-    public Node node() {
-        return this;
-    }
-
-    @Override
-    public Result result() {
-        return result;
     }
 
     @Override

@@ -63,18 +63,22 @@ class AttentionHeadViewTest {
     }
 
     @Test
-    void attentionMatricesAreRecognisedByTheirAxes() {
-        assertTrue(AttentionHeadView.isAttention(previousTokenHead(3)));
+    void attentionMatricesAreRecognisedByTheirKind() {
+        assertInstanceOf(AttentionHeadView.class, fx(() -> ResultViews.create(previousTokenHead(3))));
         MatrixResult spelledOut = new MatrixResult("h", 1, 1, new float[] {1}, List.of("a"), List.of("a"),
-                "Query token", "key token", "attention", false, Map.of());
-        assertTrue(AttentionHeadView.isAttention(spelledOut));
+                "Query token", "key token", "attention", false, Map.of(), MatrixResult.ATTENTION);
+        assertInstanceOf(AttentionHeadView.class, fx(() -> ResultViews.create(spelledOut)));
         MatrixResult heads = new MatrixResult("h", 1, 1, new float[] {1}, List.of("L0"), List.of("H0"), "layer", "head",
                 "induction", false, Map.of());
-        assertFalse(AttentionHeadView.isAttention(heads));
-        MatrixResult keyed = new MatrixResult("h", 1, 1, new float[] {1}, List.of("a"), List.of("a"), "queryish", "key",
-                "x", false, Map.of());
-        assertFalse(AttentionHeadView.isAttention(keyed));
         assertInstanceOf(HeatmapView.class, fx(() -> ResultViews.create(heads)));
+        // Labels no longer choose the view: query x key axes on a plain matrix still get the plain heatmap.
+        MatrixResult labelledOnly = previousTokenHead(3).withKind(MatrixResult.MATRIX);
+        assertEquals("query", labelledOnly.rowAxis());
+        assertEquals("key", labelledOnly.colAxis());
+        assertInstanceOf(HeatmapView.class, fx(() -> ResultViews.create(labelledOnly)));
+        // A kind on a result of another class than its renderer shows is reported, not thrown.
+        assertFalse(fx(() -> ResultViews.create(new dev.loupe.plugin.result.CustomResult("c", MatrixResult.ATTENTION,
+                new com.google.gson.JsonObject()))) instanceof AttentionHeadView);
     }
 
     @Test

@@ -12,6 +12,9 @@ import dev.loupe.plugin.result.MatrixResult;
 import dev.loupe.plugin.result.SeriesResult;
 import dev.loupe.viewers.Samples;
 import dev.loupe.viewers.color.ColorScale;
+import dev.loupe.viewers.spi.BasicRenderer;
+import dev.loupe.viewers.spi.ResultRenderer;
+import dev.loupe.viewers.spi.ResultRenderers;
 import java.awt.Color;
 import java.awt.Dimension;
 import java.awt.geom.Rectangle2D;
@@ -281,7 +284,9 @@ class FigureExporterTest {
     void customTypesNeedARegisteredFigure() throws Exception {
         CustomResult custom = new CustomResult("Circuit", "test.circuit", new JsonObject());
         assertThrows(IllegalArgumentException.class, () -> FigureExporter.writePng(custom, dir.resolve("x.png"), 10, 10));
-        FigureExporter.registerFigure("test.circuit", c -> new Figure() {
+        ResultRenderer<CustomResult> circuit = new BasicRenderer<>("test.circuit", CustomResult.class, c -> {
+            throw new UnsupportedOperationException("no view in this test");
+        }, (c, state) -> new Figure() {
             @Override
             public Dimension preferredSize() {
                 return new Dimension(100, 50);
@@ -292,12 +297,14 @@ class FigureExporterTest {
                 g.setColor(Color.RED);
                 g.fill(new Rectangle2D.Double(0, 0, w, h));
             }
-        });
+        }) {
+        };
+        ResultRenderers.register(circuit);
         try {
             BufferedImage img = FigureExporter.render(custom, 200, 100);
             assertEquals(0xFFFF0000, img.getRGB(150, 50));
         } finally {
-            FigureExporter.unregisterFigure("test.circuit");
+            ResultRenderers.unregister(circuit);
         }
     }
 

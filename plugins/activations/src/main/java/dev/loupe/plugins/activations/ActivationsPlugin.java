@@ -164,8 +164,10 @@ public final class ActivationsPlugin implements AnalysisPlugin {
         summary.put("mean L2 norm", (double) stats[4]);
         // Signed data gets a colour map centred on zero; probabilities and post-ReLU values do not.
         boolean diverging = stats[0] < 0;
+        // A head's query x key map is an attention pattern (heatmap and lines views); views go by this kind.
+        String kind = layout == HookLayout.PATTERN ? MatrixResult.ATTENTION : MatrixResult.MATRIX;
         return new MatrixResult(title, (int) rows, shownCols, values, rowLabels, colLabels, rowAxis, colAxis,
-                valueLabel, diverging, summary);
+                valueLabel, diverging, summary, kind);
     }
 
     /**
