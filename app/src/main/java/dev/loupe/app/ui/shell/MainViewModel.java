@@ -40,6 +40,9 @@ public final class MainViewModel {
     private final RunsViewModel runs;
     private final ExportsViewModel exports;
     private final StringProperty theme = new SimpleStringProperty("light");
+    private final LoupeHome home;
+    private final List<LoadedPlugin> loaded;
+    private final List<PluginRegistry.PluginFailure> failures;
 
     public MainViewModel(TaskRunner runner, UiServices ui, LoupeHome home, PluginRegistry registry,
             ModelOptions options) {
@@ -49,6 +52,9 @@ public final class MainViewModel {
     MainViewModel(TaskRunner runner, UiServices ui, LoupeHome home, List<LoadedPlugin> loaded,
             List<PluginRegistry.PluginFailure> failures, ModelOptions options) {
         this.runner = runner;
+        this.home = home;
+        this.loaded = List.copyOf(loaded);
+        this.failures = List.copyOf(failures);
         this.settings = new AppSettings(home.settingsFile());
         this.model = new ModelViewModel(runner, ui, new RecentPaths(home.recentModelsFile()), options);
         this.input = new InputViewModel(runner);
@@ -66,6 +72,34 @@ public final class MainViewModel {
         this.session = new SessionViewModel(runner, ui, home, model, input, plugins, workspace, labels);
         this.runs = new RunsViewModel(runner, ui, model, input, plugins, workspace, session, labels);
         this.exports = new ExportsViewModel(runner, ui, workspace);
+    }
+
+    /**
+     * Help ▸ About: the version, the Java and the engine Loupe runs on, the open model's device, where its files
+     * are, and every plugin with where it came from (and those that failed to load, with why): what a bug report needs.
+     */
+    public String aboutText() {
+        StringBuilder sb = new StringBuilder();
+        String version = MainViewModel.class.getPackage().getImplementationVersion();
+        sb.append("Loupe ").append(version == null ? "(development build)" : version).append('\n');
+        sb.append("Java ").append(System.getProperty("java.version")).append(" (").append(System.getProperty("java.vendor"))
+                .append("), ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
+                .append('\n');
+        sb.append(dev.loupe.engine.EngineInfo.describe()).append('\n');
+        var open = model.openedProperty().get();
+        sb.append("Model: ").append(open == null ? "none open" : open.model().dir() + " on " + open.info().device()
+                + " (" + open.info().computeDtype() + ")").append('\n');
+        sb.append("Loupe folder: ").append(home.sessionsDir().getParent()).append("\n\n");
+        sb.append("Plugins (").append(loaded.size()).append("):\n");
+        for (LoadedPlugin p : loaded) {
+            sb.append("  ").append(p.id()).append(' ').append(p.info().version()).append("  ").append(p.info().name())
+                    .append("  [").append(p.source()).append("]\n");
+        }
+        if (!failures.isEmpty()) {
+            sb.append("Failed to load (").append(failures.size()).append("):\n");
+            failures.forEach(f -> sb.append("  ").append(f.describe()).append('\n'));
+        }
+        return sb.toString().stripTrailing();
     }
 
     /** At launch: a session to reopen, or a new one in the Loupe home's sessions folder. */

@@ -161,9 +161,26 @@ public final class MainWindow {
         dark.setOnAction(e -> vm.themeProperty().set("dark"));
         view.getItems().addAll(light, dark);
 
-        MenuBar bar = new MenuBar(file, run, view);
+        Menu help = new Menu("_Help");
+        help.getItems().add(item("_About Loupe and its plugins", "F1", e -> showAbout()));
+
+        MenuBar bar = new MenuBar(file, run, view, help);
         bar.setUseSystemMenuBar(true);
         return bar;
+    }
+
+    /** Help ▸ About: the text is selectable, so it can be pasted into a bug report. */
+    private void showAbout() {
+        javafx.scene.control.TextArea text = new javafx.scene.control.TextArea(vm.aboutText());
+        text.setEditable(false);
+        text.setWrapText(false);
+        text.setPrefSize(640, 360);
+        javafx.scene.control.Alert about = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.INFORMATION);
+        about.initOwner(stage);
+        about.setTitle("About Loupe");
+        about.setHeaderText("Loupe: a visual interpretability workbench");
+        about.getDialogPane().setContent(text);
+        about.show();
     }
 
     /** A submenu of recent paths, kept in step with the list; disabled while it is empty. */

@@ -372,6 +372,18 @@ class MainViewModelTest {
     }
 
     @Test
+    void aboutNamesVersionJavaEngineDeviceAndEveryPlugin() {
+        start(null);
+        vm.model().open(modelDir);
+        String about = vm.aboutText();
+        assertTrue(about.startsWith("Loupe "), about);
+        assertTrue(about.contains("Java " + System.getProperty("java.version")), about);
+        assertTrue(about.contains("PyTorch 2.") && about.contains("through DJL 0."), about);
+        assertTrue(about.contains("Model: " + modelDir + " on cpu (F32)"), about);
+        assertTrue(about.contains("  " + ActivationsPlugin.ID + " "), about);
+    }
+
+    @Test
     void saveAsGoesOnWorkingInTheCopy() {
         start(null);
         runActivations(vm);
