@@ -137,9 +137,18 @@ final class AnalyzeCommand implements Command {
                     written.add(FIGURE_PNG);
                     written.add(FIGURE_SVG);
                 }
-            } catch (IOException e) {
-                throw new LoupeException(outDir + ": cannot write the results (" + e.getClass().getSimpleName() + ": "
-                        + e.getMessage() + ")", e);
+            } catch (IOException | RuntimeException | Error e) {
+                String why = e instanceof IOException ? outDir + ": cannot write the results (" + e.getClass().getSimpleName()
+                        + ": " + e.getMessage() + ")"
+                        : outDir + ": the results could not all be written (" + e.getClass().getSimpleName() + ": "
+                                + e.getMessage() + ")";
+                // The run computed, but the user did not get its outputs: the session must not say "ok".
+                if (runId != null) {
+                    try (SessionStore session = SessionStore.open(Path.of(sessionFile))) {
+                        session.markFailed(runId, why + "; written: " + (written.isEmpty() ? "nothing" : String.join(", ", written)));
+                    }
+                }
+                throw new LoupeException(why, e);
             }
             out.println("wrote " + String.join(", ", written) + " to " + outDir + " (" + plugin.id() + " "
                     + plugin.info().version() + ", " + ResultCodec.typeName(result) + " \"" + result.title() + "\")"

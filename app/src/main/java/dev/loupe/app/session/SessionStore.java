@@ -422,6 +422,23 @@ public final class SessionStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Marks a run that computed but whose outputs could not all be delivered (the CLI could not write its files) as
+     * failed with {@code error}; its result stays stored. A run must not read "ok" when the user did not get it.
+     */
+    public void markFailed(long runId, String error) {
+        write("record the run as failed", () -> {
+            try (PreparedStatement ps = conn.prepareStatement("UPDATE runs SET status = 'failed', error = ? WHERE id = ?")) {
+                ps.setString(1, Objects.requireNonNull(error, "error"));
+                ps.setLong(2, runId);
+                if (ps.executeUpdate() == 0) {
+                    throw new SessionException(file, "cannot record the run as failed: there is no run " + runId);
+                }
+            }
+            return null;
+        });
+    }
+
     /** Replaces the workspace's view state (open tabs, their order, each view's state); the app owns its shape. */
     public void saveWorkspace(JsonObject state) {
         String json = GSON.toJson(Objects.requireNonNull(state, "state"));
