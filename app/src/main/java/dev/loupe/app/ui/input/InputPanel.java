@@ -33,7 +33,7 @@ public final class InputPanel extends VBox {
 
         TextArea prompt = new TextArea();
         prompt.setId("prompt");
-        prompt.setPromptText("Type a prompt, e.g. The Eiffel Tower is in the city of");
+        prompt.setPromptText("Type a prompt, e.g. The capital of France is");
         prompt.setWrapText(true);
         prompt.setPrefRowCount(4);
         prompt.textProperty().bindBidirectional(vm.promptProperty());
@@ -42,6 +42,14 @@ public final class InputPanel extends VBox {
         count.setId("token-count");
         count.getStyleClass().add("hint");
         count.textProperty().bind(vm.tokenTextProperty());
+        count.setWrapText(true);
+        // Words the model cannot read are marked: an analysis of "<unk> <unk> Tower" is not what was meant.
+        vm.unknownWords().addListener((javafx.collections.ListChangeListener<String>) c -> {
+            count.getStyleClass().remove("unknown-words");
+            if (!vm.unknownWords().isEmpty()) {
+                count.getStyleClass().add("unknown-words");
+            }
+        });
 
         getChildren().addAll(kinds, prompt, count);
     }

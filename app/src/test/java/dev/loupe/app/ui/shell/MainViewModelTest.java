@@ -131,6 +131,14 @@ class MainViewModelTest {
         assertEquals("Type a prompt", vm.runs().runHintProperty().get());
         vm.input().promptProperty().set(PROMPT);
         assertEquals("4 tokens", vm.input().tokenTextProperty().get());
+        assertTrue(vm.input().unknownWords().isEmpty());
+        // A word the vocabulary lacks is said where it happens.
+        vm.input().promptProperty().set("w1 zebra w2");
+        assertEquals(List.of("zebra"), vm.input().unknownWords());
+        assertEquals("3 tokens, 1 word unknown to the model (read as its unknown token): zebra",
+                vm.input().tokenTextProperty().get());
+        vm.input().promptProperty().set(PROMPT);
+        assertTrue(vm.input().unknownWords().isEmpty());
         assertTrue(vm.runs().canRunBinding().get());
     }
 
