@@ -55,9 +55,8 @@ public final class ColorBar extends javafx.scene.layout.Region {
     @Override
     protected double computePrefWidth(double height) {
         double w = 0;
-        double[] ticks = scale.ticks(6);
-        for (double t : ticks) {
-            w = Math.max(w, Fx.textWidth(tickLabel(t, ticks), TICK_FONT));
+        for (String t : scale.tickLabels(6)) {
+            w = Math.max(w, Fx.textWidth(t, TICK_FONT));
         }
         return PAD + BAR + TICK + GAP + w + (label.isBlank() ? 0 : 6 + Fx.lineHeight(LABEL_FONT)) + PAD;
     }
@@ -72,10 +71,6 @@ public final class ColorBar extends javafx.scene.layout.Region {
         canvas.setWidth(getWidth());
         canvas.setHeight(getHeight());
         draw();
-    }
-
-    private static String tickLabel(double t, double[] ticks) {
-        return NiceTicks.label(t, ticks.length > 1 ? ticks[1] - ticks[0] : 1);
     }
 
     private void draw() {
@@ -97,17 +92,20 @@ public final class ColorBar extends javafx.scene.layout.Region {
         g.setStroke(Fx.FRAME);
         g.setLineWidth(1);
         g.strokeRect(x + 0.5, insetTop + 0.5, BAR - 1, barH - 1);
-        double[] ticks = scale.ticks((int) Math.max(2, Math.min(8, barH / 36)));
+        int maxTicks = (int) Math.max(2, Math.min(8, barH / 36));
+        double[] ticks = scale.ticks(maxTicks);
+        String[] labels = scale.tickLabels(maxTicks);
         g.setFont(TICK_FONT);
         g.setTextAlign(TextAlignment.LEFT);
         g.setTextBaseline(VPos.CENTER);
         double labelRight = x + BAR;
-        for (double t : ticks) {
+        for (int i = 0; i < ticks.length; i++) {
+            double t = ticks[i];
             double y = Math.round(yOf(t)) + 0.5;
             g.setStroke(Fx.FRAME);
             g.strokeLine(x + BAR, y, x + BAR + TICK, y);
             g.setFill(Fx.TEXT);
-            String s = tickLabel(t, ticks);
+            String s = labels[i];
             g.fillText(s, x + BAR + TICK + GAP, y);
             labelRight = Math.max(labelRight, x + BAR + TICK + GAP + Fx.textWidth(s, TICK_FONT));
         }

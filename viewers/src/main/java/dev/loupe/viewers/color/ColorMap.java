@@ -8,6 +8,8 @@ public final class ColorMap {
 
     /** Colour for missing values (NaN): a neutral grey that neither map uses at its ends. */
     public static final int NAN_ARGB = 0xFFC8C8C8;
+    /** Masked cells (infinite scores, e.g. causal attention above the diagonal): blank, as on white paper. */
+    public static final int MASKED_ARGB = 0xFFFFFFFF;
 
     /**
      * Viridis (van der Walt and Smith, CC0): perceptually uniform and readable in greyscale and by most colour-blind

@@ -78,6 +78,17 @@ public final class ColorScale {
         return clipped ? (base.isBlank() ? "clipped" : base + " (clipped)") : base;
     }
 
+    /** The bar label, saying that blank cells are masked when {@code values} holds any (infinite scores). */
+    public String barLabel(String valueLabel, float[] values) {
+        String label = barLabel(valueLabel);
+        for (float v : values) {
+            if (Float.isInfinite(v)) {
+                return label + (label.isBlank() ? "" : "; ") + "blank: masked";
+            }
+        }
+        return label;
+    }
+
     /** Whether these limits leave out the extreme values (see {@link #clipped}). */
     public boolean isClipped() {
         return clipped;
@@ -169,15 +180,26 @@ public final class ColorScale {
         return Math.max(0, Math.min(1, (value - min) / (max - min)));
     }
 
-    /** The opaque ARGB colour of {@code value}; values beyond the limits get the end colours, NaN is grey. */
+    /**
+     * The opaque ARGB colour of {@code value}; values beyond the limits get the end colours, NaN is grey, and an
+     * infinite value (a masked attention score) is blank ({@link ColorMap#MASKED_ARGB}).
+     */
     public int argb(double value) {
         double f = fraction(value);
+        if (Double.isInfinite(value)) {
+            return ColorMap.MASKED_ARGB; // a masked attention score (-inf) is no value at all, not the smallest one
+        }
         return Double.isNaN(f) ? ColorMap.NAN_ARGB : lut[(int) Math.round(f * (LUT_SIZE - 1))];
     }
 
-    /** Tick values for a colour bar: round numbers within the limits, at most about {@code maxTicks}. */
+    /** Tick values for a colour bar: both limits and round numbers between them, about {@code maxTicks} in all. */
     public double[] ticks(int maxTicks) {
-        return NiceTicks.between(min, max, maxTicks);
+        return NiceTicks.withEnds(min, max, maxTicks);
+    }
+
+    /** Labels for {@link #ticks}{@code (maxTicks)}, in the same order. */
+    public String[] tickLabels(int maxTicks) {
+        return NiceTicks.labels(ticks(maxTicks), min, max, maxTicks);
     }
 
     @Override

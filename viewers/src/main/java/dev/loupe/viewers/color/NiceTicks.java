@@ -22,6 +22,42 @@ public final class NiceTicks {
         return out.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
+    /**
+     * Ticks for a colour bar: both ends of the range, and the round values of {@link #between} inside it (those
+     * closer than 40% of a step to an end are left out, so labels do not collide). A reader sees where the data
+     * starts and stops, not only the round numbers near them.
+     */
+    public static double[] withEnds(double lo, double hi, int maxTicks) {
+        if (!(hi > lo)) {
+            return new double[] {lo};
+        }
+        double step = step(lo, hi, maxTicks);
+        List<Double> out = new ArrayList<>();
+        out.add(lo);
+        for (double v : between(lo, hi, maxTicks)) {
+            if (v - lo > 0.4 * step && hi - v > 0.4 * step) {
+                out.add(v);
+            }
+        }
+        out.add(hi);
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /**
+     * Labels for {@link #withEnds}'s ticks: round values with the decimals their step needs; the ends, which are
+     * rarely round, with two decimals more when they are not on the step's grid (0.014 beside 0.2, 0.4, ...).
+     */
+    public static String[] labels(double[] ticks, double lo, double hi, int maxTicks) {
+        double step = step(lo, hi, maxTicks);
+        String[] out = new String[ticks.length];
+        for (int i = 0; i < ticks.length; i++) {
+            double v = ticks[i];
+            boolean onGrid = Math.abs(v / step - Math.rint(v / step)) < 1e-6;
+            out[i] = label(v, onGrid ? step : step / 100);
+        }
+        return out;
+    }
+
     /** The spacing {@link #between} uses. */
     public static double step(double lo, double hi, int maxTicks) {
         double span = hi - lo;

@@ -1,7 +1,6 @@
 package dev.loupe.viewers.export;
 
 import dev.loupe.viewers.color.ColorScale;
-import dev.loupe.viewers.color.NiceTicks;
 import java.awt.Color;
 import java.awt.LinearGradientPaint;
 import java.awt.geom.Line2D;
@@ -19,23 +18,22 @@ final class ColorBarPainter {
     private static final double GAP = 3;
     private static final int STOPS = 65;
 
-    static double[] ticks(ColorScale s, double length) {
-        return s.ticks((int) Math.max(2, Math.min(8, length / 36)));
+    private static int maxTicks(double length) {
+        return (int) Math.max(2, Math.min(8, length / 36));
     }
 
-    private static String[] tickLabels(ColorScale s, double[] ticks) {
-        double step = ticks.length > 1 ? ticks[1] - ticks[0] : NiceTicks.step(s.min(), s.max(), 5);
-        String[] out = new String[ticks.length];
-        for (int i = 0; i < ticks.length; i++) {
-            out[i] = NiceTicks.label(ticks[i], step);
-        }
-        return out;
+    static double[] ticks(ColorScale s, double length) {
+        return s.ticks(maxTicks(length));
+    }
+
+    private static String[] tickLabels(ColorScale s, double length) {
+        return s.tickLabels(maxTicks(length));
     }
 
     /** Width of a vertical bar with its ticks, tick labels and (rotated) label, for a bar {@code height} tall. */
     static double verticalWidth(ColorScale s, double height, String label) {
         double w = 0;
-        for (String t : tickLabels(s, ticks(s, height))) {
+        for (String t : tickLabels(s, height)) {
             w = Math.max(w, Draw.width(Draw.LABEL, t));
         }
         return BAR + TICK + GAP + w + (label == null || label.isBlank() ? 0 : 8 + Draw.lineHeight(Draw.AXIS_TITLE));
@@ -49,7 +47,7 @@ final class ColorBarPainter {
         g.setStroke(Draw.HAIRLINE);
         g.draw(bar);
         double[] ticks = ticks(s, h);
-        String[] labels = tickLabels(s, ticks);
+        String[] labels = tickLabels(s, h);
         double labelRight = x + BAR;
         for (int i = 0; i < ticks.length; i++) {
             double ty = y + h - s.fraction(ticks[i]) * h;
@@ -79,7 +77,7 @@ final class ColorBarPainter {
         g.setStroke(Draw.HAIRLINE);
         g.draw(bar);
         double[] ticks = ticks(s, w * 0.6);
-        String[] labels = tickLabels(s, ticks);
+        String[] labels = tickLabels(s, w * 0.6);
         for (int i = 0; i < ticks.length; i++) {
             double tx = x + s.fraction(ticks[i]) * w;
             g.setColor(Draw.FRAME);

@@ -135,7 +135,7 @@ public final class HeatmapFigure implements Figure {
     }
 
     private double right(double plotHeight) {
-        return colorBar ? BAR_GAP + ColorBarPainter.verticalWidth(scale, plotHeight, scale.barLabel(m.valueLabel())) + Draw.MARGIN
+        return colorBar ? BAR_GAP + ColorBarPainter.verticalWidth(scale, plotHeight, scale.barLabel(m.valueLabel(), m.values())) + Draw.MARGIN
                 : Draw.MARGIN;
     }
 
@@ -198,7 +198,7 @@ public final class HeatmapFigure implements Figure {
                     p.getMaxY() + LABEL_GAP + colLabelHeight + 8, 0.5, Draw.V.TOP);
         }
         if (colorBar) {
-            ColorBarPainter.paintVertical(g, scale, p.getMaxX() + BAR_GAP, p.getY(), p.getHeight(), scale.barLabel(m.valueLabel()));
+            ColorBarPainter.paintVertical(g, scale, p.getMaxX() + BAR_GAP, p.getY(), p.getHeight(), scale.barLabel(m.valueLabel(), m.values()));
         }
     }
 
