@@ -14,6 +14,7 @@ import java.net.URLClassLoader;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Enumeration;
@@ -25,7 +26,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.jar.JarFile;
 
 /**
@@ -41,6 +48,11 @@ import java.util.jar.JarFile;
  * {@link ResultTypes} and {@link ResultRenderers} (sessions are read and figures exported where no registry is at
  * hand) until {@link #close}. Each is loaded on its own and a failing one is a {@link PluginFailure} like a plugin's.
  *
+ * <p>A jar's provider is instantiated and asked for its {@code info()} and {@code params()} on a daemon thread of
+ * its own, under a time limit ({@link #DEFAULT_LOAD_LIMIT}): one whose constructor or {@code info()} never returns
+ * is reported as not answering and left running on that thread, so it cannot hang {@code loupe plugins}, every
+ * {@code analyze} or the plugins after it. The built-ins are Loupe's own code and load on the caller's thread.
+ *
  * <p>QuPath's ExtensionLoader catches a ServiceConfigurationError around its whole loop, so one broken provider
  * hides the ones after it; here each provider is loaded, instantiated and checked on its own.
  */
@@ -51,6 +63,8 @@ public final class PluginRegistry implements AutoCloseable {
     static final String SERVICE_FILE = "META-INF/services/" + AnalysisPlugin.class.getName();
     static final String TYPE_SERVICE_FILE = "META-INF/services/" + ResultType.class.getName();
     static final String RENDERER_SERVICE_FILE = "META-INF/services/" + ResultRenderer.class.getName();
+    /** How long a jar's provider may take to be instantiated and to answer {@code info()} and {@code params()}. */
+    public static final Duration DEFAULT_LOAD_LIMIT = Duration.ofSeconds(10);
 
     /** A plugin ready to run: its info and parameters were read once and checked at discovery. */
     public record LoadedPlugin(AnalysisPlugin plugin, PluginInfo info, ParamSpec params, String source) {
@@ -104,7 +118,15 @@ public final class PluginRegistry implements AutoCloseable {
 
     /** As {@link #discover(Path)}, with the class loader that stands for the app's class path. */
     public static PluginRegistry discover(ClassLoader appLoader, Path userPluginDir) {
-        Discovery d = new Discovery();
+        return discover(appLoader, userPluginDir, DEFAULT_LOAD_LIMIT);
+    }
+
+    /** As {@link #discover(ClassLoader, Path)}, giving each jar provider {@code loadLimit} to load and answer. */
+    public static PluginRegistry discover(ClassLoader appLoader, Path userPluginDir, Duration loadLimit) {
+        if (loadLimit.isNegative() || loadLimit.isZero()) {
+            throw new IllegalArgumentException("plugin load limit must be positive, not " + loadLimit);
+        }
+        Discovery d = new Discovery(loadLimit);
         d.load(ServiceLoader.load(AnalysisPlugin.class, appLoader), CLASS_PATH);
         if (userPluginDir != null && Files.exists(userPluginDir)) {
             for (Path jar : jars(userPluginDir, d)) {
@@ -184,6 +206,11 @@ public final class PluginRegistry implements AutoCloseable {
         final List<URLClassLoader> loaders = new ArrayList<>();
         final List<ResultType<?>> resultTypes = new ArrayList<>();
         final List<ResultRenderer<?>> renderers = new ArrayList<>();
+        final Duration loadLimit;
+
+        Discovery(Duration loadLimit) {
+            this.loadLimit = loadLimit;
+        }
 
         void fail(String source, String plugin, String reason) {
             failures.add(new PluginFailure(source, plugin, oneLine(reason)));
@@ -212,9 +239,9 @@ public final class PluginRegistry implements AutoCloseable {
             }
             int before = byId.size() + resultTypes.size() + renderers.size();
             // Types before plugins and renderers: what they make and show must be storable first.
-            each(ServiceLoader.load(ResultType.class, loader), source, this::acceptType);
+            each(ServiceLoader.load(ResultType.class, loader), source, type -> type, this::acceptType);
             load(ServiceLoader.load(AnalysisPlugin.class, loader), source);
-            each(ServiceLoader.load(ResultRenderer.class, loader), source, this::acceptRenderer);
+            each(ServiceLoader.load(ResultRenderer.class, loader), source, renderer -> renderer, this::acceptRenderer);
             if (byId.size() + resultTypes.size() + renderers.size() > before) {
                 loaders.add(loader);
             } else {
@@ -227,11 +254,15 @@ public final class PluginRegistry implements AutoCloseable {
         }
 
         void load(ServiceLoader<AnalysisPlugin> loader, String source) {
-            each(loader, source, (plugin, className) -> accept(plugin, source, className));
+            each(loader, source, Discovery::probe, (probe, className) -> accept(probe, source, className));
         }
 
-        /** Instantiates each provider on its own and hands it with its class name to {@code accept}. */
-        <S> void each(ServiceLoader<S> loader, String source, BiConsumer<S, String> accept) {
+        /**
+         * Instantiates each provider on its own, has {@code prepare} ask it what it is (both under the time limit
+         * for a jar's provider), and hands the answer with the provider's class name to {@code accept}, which
+         * alone touches this discovery's state: a provider that does not answer in time may still finish later.
+         */
+        <S, R> void each(ServiceLoader<S> loader, String source, Function<S, R> prepare, BiConsumer<R, String> accept) {
             Iterator<ServiceLoader.Provider<S>> it = loader.stream().iterator();
             // After an error the iterator moves on to the next provider line; the guard only stops a loader that
             // keeps failing on the same one.
@@ -250,11 +281,84 @@ public final class PluginRegistry implements AutoCloseable {
                 String className = null;
                 try {
                     className = provider.type().getName();
-                    accept.accept(provider.get(), className);
+                    Callable<R> load = () -> prepare.apply(provider.get());
+                    R answer = CLASS_PATH.equals(source) ? load.call() : withinLimit(load, source, className);
+                    if (answer != null) {
+                        accept.accept(answer, className);
+                    }
+                } catch (Refused e) {
+                    fail(source, className, e.getMessage());
                 } catch (ServiceConfigurationError | LinkageError | Exception e) {
                     fail(source, className, describe(e));
                 }
             }
+        }
+
+        /**
+         * Runs {@code load} on a daemon thread and waits at most the load limit. Null (and a failure reported) when
+         * it did not answer: the thread is interrupted and left behind, since a plugin's code cannot be stopped.
+         */
+        private <R> R withinLimit(Callable<R> load, String source, String className) throws Exception {
+            FutureTask<R> task = new FutureTask<>(load);
+            Thread thread = new Thread(task, "loupe-plugin-load " + source + " " + className);
+            thread.setDaemon(true); // a plugin that never returns must not keep the JVM alive
+            thread.start();
+            try {
+                return task.get(loadLimit.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                thread.interrupt();
+                fail(source, className, "did not answer within " + describe(loadLimit)
+                        + " (constructor, info() or params() still running); left out");
+                return null;
+            } catch (InterruptedException e) {
+                thread.interrupt();
+                Thread.currentThread().interrupt();
+                fail(source, className, "plugin discovery was interrupted while this plugin loaded");
+                return null;
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof Exception ex) {
+                    throw ex;
+                }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw e;
+            }
+        }
+
+        /** A plugin's own answers, read once: what the caller checks and keeps. */
+        private record Probe(AnalysisPlugin plugin, PluginInfo info, ParamSpec params) {
+        }
+
+        /** Asks a plugin for its info and parameters; may run on a plugin-load thread, so touches no state. */
+        private static Probe probe(AnalysisPlugin plugin) {
+            PluginInfo info;
+            try {
+                info = plugin.info();
+            } catch (LinkageError | Exception e) {
+                throw new Refused("info() failed: " + describe(e));
+            }
+            if (info == null) {
+                throw new Refused("info() returned null");
+            }
+            if (info.apiVersion() != PluginApi.VERSION) {
+                throw new Refused(info.id() + " " + info.version() + " is built for plugin API "
+                        + info.apiVersion() + "; this Loupe has plugin API " + PluginApi.VERSION);
+            }
+            ParamSpec params;
+            try {
+                params = plugin.params();
+                if (params == null) {
+                    throw new Refused("params() returned null");
+                }
+                params.defaults(); // a default outside its own range would fail every run; say so now
+            } catch (Refused e) {
+                throw e;
+            } catch (LinkageError | Exception e) {
+                throw new Refused("params() failed: " + describe(e));
+            }
+            return new Probe(plugin, info, params);
         }
 
         // ResultTypes.register refuses a name or class already taken (a jar cannot replace a built-in type).
@@ -270,43 +374,31 @@ public final class PluginRegistry implements AutoCloseable {
             }
         }
 
-        private void accept(AnalysisPlugin plugin, String source, String className) {
-            PluginInfo info;
-            try {
-                info = plugin.info();
-            } catch (LinkageError | Exception e) {
-                fail(source, className, "info() failed: " + describe(e));
-                return;
-            }
-            if (info == null) {
-                fail(source, className, "info() returned null");
-                return;
-            }
-            if (info.apiVersion() != PluginApi.VERSION) {
-                fail(source, className, info.id() + " " + info.version() + " is built for plugin API "
-                        + info.apiVersion() + "; this Loupe has plugin API " + PluginApi.VERSION);
-                return;
-            }
-            ParamSpec params;
-            try {
-                params = plugin.params();
-                if (params == null) {
-                    fail(source, className, "params() returned null");
-                    return;
-                }
-                params.defaults(); // a default outside its own range would fail every run; say so now
-            } catch (LinkageError | Exception e) {
-                fail(source, className, "params() failed: " + describe(e));
-                return;
-            }
-            LoadedPlugin first = byId.get(info.id());
+        private void accept(Probe probe, String source, String className) {
+            LoadedPlugin first = byId.get(probe.info().id());
             if (first != null) {
-                fail(source, className, "duplicate plugin id " + info.id() + ": already provided by "
+                fail(source, className, "duplicate plugin id " + probe.info().id() + ": already provided by "
                         + first.plugin().getClass().getName() + " from " + first.source() + ", which is kept");
                 return;
             }
-            byId.put(info.id(), new LoadedPlugin(plugin, info, params, source));
+            byId.put(probe.info().id(), new LoadedPlugin(probe.plugin(), probe.info(), probe.params(), source));
         }
+    }
+
+    /** A provider refused with a reason meant for the user as it stands. */
+    private static final class Refused extends RuntimeException {
+        Refused(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /** "10 s", "1.5 s", "300 ms". */
+    static String describe(Duration d) {
+        long ms = d.toMillis();
+        if (ms < 1000) {
+            return ms + " ms";
+        }
+        return (ms % 1000 == 0 ? Long.toString(ms / 1000) : String.valueOf(ms / 1000.0)) + " s";
     }
 
     /**

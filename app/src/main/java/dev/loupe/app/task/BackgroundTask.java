@@ -17,6 +17,7 @@ public final class BackgroundTask<T> {
     private Consumer<String> onFailure = m -> { };
     private Runnable onCancelled = () -> { };
     private Consumer<? super T> onDiscard = r -> { };
+    private Consumer<String> onAbandoned = m -> { };
     private boolean hidden;
     private boolean cancellable = true;
 
@@ -50,6 +51,17 @@ public final class BackgroundTask<T> {
      */
     public BackgroundTask<T> onDiscard(Consumer<? super T> c) {
         this.onDiscard = Objects.requireNonNull(c);
+        return this;
+    }
+
+    /**
+     * What must still happen when the runner gives up on a body that ignored its cancel (see {@link EngineLane}):
+     * called with the failure's message on the runner's lane, not the UI thread, before {@link #onFailure} hears of
+     * it; the body may still be running and its own late end delivers nothing. A run uses it to record itself as
+     * failed in its session.
+     */
+    public BackgroundTask<T> onAbandoned(Consumer<String> c) {
+        this.onAbandoned = Objects.requireNonNull(c);
         return this;
     }
 
@@ -97,6 +109,10 @@ public final class BackgroundTask<T> {
 
     void cancelled() {
         onCancelled.run();
+    }
+
+    void abandoned(String message) {
+        onAbandoned.accept(message);
     }
 
     void discarded(Object result) {

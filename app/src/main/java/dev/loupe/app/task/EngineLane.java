@@ -76,6 +76,7 @@ public final class EngineLane implements TaskRunner {
     /** The watchdog: a running task stopped longer than the grace period ago is abandoned. */
     private void abandonIfIgnoringCancel() {
         TaskHandle victim;
+        String message;
         synchronized (this) {
             victim = running;
             if (victim == null || !victim.isStopRequested()
@@ -93,13 +94,26 @@ public final class EngineLane implements TaskRunner {
             old.shutdown();
             lanes.incrementAndGet();
             lane = newLaneThread();
+            String seconds = java.math.BigDecimal.valueOf(graceNanos / 1e9).stripTrailingZeros().toPlainString();
+            message = "\"" + victim.title() + "\" did not stop when cancelled (abandoned after " + seconds
+                    + " s; it may go on using the CPU until it ends)";
+            // The task's abandon hook (a run records itself failed) runs first on the new thread, before the work
+            // queued behind it, and the UI hears of the failure once it has.
+            lane.execute(() -> runAbandonHook(victim, message));
             queued.forEach(lane::execute);
         }
         ended(null, victim);
-        String seconds = java.math.BigDecimal.valueOf(graceNanos / 1e9).stripTrailingZeros().toPlainString();
-        String message = "\"" + victim.title() + "\" did not stop when cancelled (abandoned after " + seconds
-                + " s; it may go on using the CPU until it ends)";
-        ui.execute(() -> victim.deliverAbandoned(message));
+    }
+
+    private void runAbandonHook(TaskHandle victim, String message) {
+        String shown = message;
+        try {
+            victim.task().abandoned(message);
+        } catch (RuntimeException | LinkageError e) {
+            shown = message + "; and then: " + ErrorMessages.oneLine(e);
+        }
+        String failure = shown;
+        ui.execute(() -> victim.deliverAbandoned(failure));
     }
 
     private static Thread daemon(Runnable r, String name) {

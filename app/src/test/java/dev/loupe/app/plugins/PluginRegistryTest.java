@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loupe.app.plugins.PluginRegistry.LoadedPlugin;
@@ -14,6 +15,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Discovery against real jars: good ones load, each kind of broken one is reported and isolated. */
@@ -81,6 +84,13 @@ class PluginRegistryTest {
         src.put("acme.NotAPlugin", "package acme; public class NotAPlugin { }");
         src.put("acme.NoCtor", plugin("NoCtor", "acme.noctor", "NC", "PluginApi.VERSION", "public NoCtor(int x) { }", "",
                 "ParamSpec.of()"));
+        // Deaf to interrupts too: the registry cannot stop it, only stop waiting for it.
+        src.put("acme.Hanging", plugin("Hanging", "acme.hanging", "H", "PluginApi.VERSION",
+                "public Hanging() { while (true) { try { Thread.sleep(60_000); } catch (InterruptedException e) { } } }",
+                "", "ParamSpec.of()"));
+        src.put("acme.HangingInfo", plugin("HangingInfo", "acme.hanginginfo", "HI", "PluginApi.VERSION", "",
+                "var never = new java.util.concurrent.CountDownLatch(1);"
+                        + " for (;;) { try { never.await(); break; } catch (InterruptedException e) { } }", "ParamSpec.of()"));
         classes = PluginJars.compile(work.resolve("build"), src);
     }
 
@@ -220,6 +230,41 @@ class PluginRegistryTest {
             List<String> acme = r.plugins().stream().map(LoadedPlugin::id).filter(id -> id.startsWith("acme.")).toList();
             assertEquals(List.of("acme.zebra", "acme.fine", "acme.good"), acme, "by name: aardvark view, Fine, Good");
         }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang guard, not a speed measure
+    void aPluginThatNeverAnswersIsReportedAndTheOthersLoad() throws IOException {
+        Path dir = work.resolve("plugins-hanging");
+        jar(dir, "a-good.jar", "acme.Good");
+        jar(dir, "hanging.jar", "acme.Hanging", "acme.Fine"); // the jar's other plugin still loads
+        jar(dir, "info-hangs.jar", "acme.HangingInfo");
+        jar(dir, "z-last.jar", "acme.Zebra"); // after the hanging ones
+        List<String> builtIns;
+        try (PluginRegistry none = PluginRegistry.discover(work.resolve("no-such-folder"))) {
+            builtIns = none.plugins().stream().map(LoadedPlugin::id).toList();
+        }
+        assertFalse(builtIns.isEmpty(), "the app's tests run with the shipped plugins on the class path");
+
+        try (PluginRegistry r = PluginRegistry.discover(PluginRegistry.class.getClassLoader(), dir, Duration.ofSeconds(1))) {
+            for (String id : builtIns) {
+                assertEquals(PluginRegistry.CLASS_PATH, r.find(id).orElseThrow(() -> new AssertionError(id)).source());
+            }
+            assertEquals("a-good.jar", r.find("acme.good").orElseThrow(() -> new AssertionError(r.failures().toString())).source());
+            assertEquals("hanging.jar", r.find("acme.fine").orElseThrow().source());
+            assertEquals("z-last.jar", r.find("acme.zebra").orElseThrow().source());
+            assertFailure(r, "hanging.jar", "acme.Hanging", "did not answer within 1 s");
+            assertFailure(r, "info-hangs.jar", "acme.HangingInfo", "did not answer within 1 s");
+            assertTrue(r.find("acme.hanging").isEmpty() && r.find("acme.hanginginfo").isEmpty());
+            assertEquals(2, r.failures().size(), r.failures().toString());
+        }
+    }
+
+    @Test
+    void theLoadLimitMustBePositive() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PluginRegistry.discover(PluginRegistry.class.getClassLoader(), work, Duration.ZERO));
+        assertTrue(e.getMessage().contains("load limit"), e.getMessage());
     }
 
     @Test

@@ -262,6 +262,38 @@ class EngineLaneTest {
         }
     }
 
+    /** The abandon hook runs on the new lane thread, before the work queued behind, and before the UI hears. */
+    @Test
+    void anAbandonedTasksHookRunsOnTheNewLaneBeforeQueuedWork() throws Exception {
+        EngineLane strict = new EngineLane(ui, java.time.Duration.ofMillis(200));
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> order = new CopyOnWriteArrayList<>();
+        try {
+            TaskHandle stuck = strict.submit(BackgroundTask.of("Tuned lens", p -> {
+                started.countDown();
+                release.await(); // deaf to cancel
+                return "late";
+            }).onAbandoned(m -> order.add("hook on " + Thread.currentThread().getName() + ": " + m))
+                    .onFailure(m -> order.add("failure")));
+            TaskHandle next = strict.submit(BackgroundTask.of("next", p -> {
+                order.add("next");
+                return null;
+            }));
+            assertTrue(started.await(10, TimeUnit.SECONDS));
+            stuck.cancel();
+            assertEquals(TaskOutcome.FAILED, outcome(stuck));
+            assertEquals(TaskOutcome.SUCCEEDED, outcome(next));
+            assertEquals(3, order.size(), order.toString());
+            assertTrue(order.get(0).startsWith("hook on loupe-engine-2: \"Tuned lens\" did not stop when cancelled"),
+                    order.toString());
+            assertTrue(order.indexOf("failure") > 0 && order.contains("next"), order.toString());
+        } finally {
+            release.countDown();
+            strict.close();
+        }
+    }
+
     /** A task that honours cancel within the grace period is cancelled as always, not abandoned. */
     @Test
     void aTaskThatStopsInTimeIsCancelledNotAbandoned() throws Exception {

@@ -22,6 +22,7 @@ import dev.loupe.plugin.result.Result;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -97,8 +98,11 @@ public final class RunsViewModel {
         }
         ModelViewModel.Opened opened = model.openedProperty().get();
         String prompt = input.promptProperty().get();
+        // Shared by the body and the lane: a run the lane abandons is recorded failed, and never again by its body.
+        RecordedAnalysis.Recording recording = new RecordedAnalysis.Recording();
         return runner.submit(BackgroundTask.<Finished>of("Running " + plugin.info().name(),
-                p -> runAndRecord(opened, plugin, params, prompt, p))
+                p -> runAndRecord(opened, plugin, params, prompt, p, recording))
+                .onAbandoned(recording::abandon)
                 .onSuccess(f -> {
                     workspace.add(new RunTab(f.runId(), plugin.id(), labels.tabTitle(plugin.id(), f.result()),
                             f.description(), f.result(), "", null));
@@ -113,7 +117,7 @@ public final class RunsViewModel {
 
     /** On the lane: analyze, then record the run (a failed or cancelled one too: it is provenance). */
     private Finished runAndRecord(ModelViewModel.Opened opened, LoadedPlugin plugin, Params params, String prompt,
-            Progress progress) {
+            Progress progress, RecordedAnalysis.Recording recording) {
         SessionStore store = session.laneSession();
         if (store == null) {
             throw new IllegalStateException("no session is open");
@@ -122,7 +126,11 @@ public final class RunsViewModel {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         RecordedAnalysis.Outcome outcome = RecordedAnalysis.run(store, m, plugin, params, AnalysisInput.ofText(prompt),
-                progress);
+                progress, recording);
+        if (outcome.runId() == null) {
+            // Abandoned by the lane and recorded failed there; nobody waits for this late result.
+            throw new CancellationException(plugin.id() + " ended after it was abandoned");
+        }
         return new Finished(outcome.runId(), outcome.result(), labels.describe(outcome.runId(), plugin.id(),
                 plugin.info().version(), params.toJson(), prompt, m.dir(), started),
                 String.format(Locale.ROOT, "%.2f", (System.nanoTime() - t0) / 1e9));

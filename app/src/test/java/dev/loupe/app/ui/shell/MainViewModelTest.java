@@ -33,6 +33,7 @@ import dev.loupe.viewers.export.FigureExporter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The main window's behaviour without a window: JUnit only, real model, real plugins, real session files. */
@@ -279,6 +281,46 @@ class MainViewModelTest {
         try (SessionStore s = SessionStore.open(file)) {
             assertEquals(List.of(RunStatus.CANCELLED), s.runs().stream().map(StoredRun::status).toList());
         }
+    }
+
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang guard, not a speed measure
+    void aRunThatIgnoresCancelIsRecordedFailedOnceWhenAbandoned() throws Exception {
+        EngineLane lane = new EngineLane(Runnable::run, Duration.ofMillis(200));
+        vm = start(lane, null);
+        assertEquals(TaskOutcome.SUCCEEDED, vm.model().open(modelDir).outcome().get(60, TimeUnit.SECONDS));
+        vm.input().promptProperty().set(PROMPT);
+        assertTrue(vm.plugins().select(TestPlugins.DEAF));
+        TestPlugins.deafStarted = new CountDownLatch(1);
+        TestPlugins.deafRelease = new CountDownLatch(1);
+        try {
+            TaskHandle run = vm.runs().run();
+            assertTrue(TestPlugins.deafStarted.await(60, TimeUnit.SECONDS));
+            vm.status().cancel();
+
+            assertEquals(TaskOutcome.FAILED, run.outcome().get(60, TimeUnit.SECONDS));
+            assertEquals(1, ui.errors.size(), ui.errors.toString());
+            assertTrue(ui.errors.get(0).contains("did not stop when cancelled"), ui.errors.toString());
+            SessionStore s = vm.session().laneSession();
+            assertOneFailedRun(s);
+        } finally {
+            TestPlugins.deafRelease.countDown();
+        }
+        // The abandoned body now returns its result: it is neither recorded nor shown.
+        Thread deaf = TestPlugins.deafThread;
+        deaf.join(60_000);
+        assertFalse(deaf.isAlive(), "the abandoned lane thread ends once its task does");
+        assertOneFailedRun(vm.session().laneSession());
+        assertTrue(vm.workspace().tabs().isEmpty());
+        assertEquals(1, ui.errors.size(), ui.errors.toString());
+    }
+
+    private static void assertOneFailedRun(SessionStore s) {
+        List<StoredRun> runs = s.runs();
+        assertEquals(1, runs.size(), runs.toString());
+        assertEquals(TestPlugins.DEAF, runs.get(0).pluginId());
+        assertEquals(RunStatus.FAILED, runs.get(0).status());
+        assertTrue(runs.get(0).error().contains("did not stop when cancelled"), runs.get(0).error());
     }
 
     @Test

@@ -12,18 +12,29 @@ import dev.loupe.plugin.Progress;
 import dev.loupe.plugin.params.ParamSpec;
 import dev.loupe.plugin.params.Params;
 import dev.loupe.plugin.result.Result;
+import dev.loupe.plugin.result.TableResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** The class path's real plugins plus two test plugins: one that waits to be cancelled, one that fails. */
+/**
+ * The class path's real plugins plus three test plugins: one that waits to be cancelled, one that fails, one that
+ * ignores its cancel.
+ */
 final class TestPlugins {
     static final String BLOCKING = "test.blocking";
     static final String FAILING = "test.failing";
+    static final String DEAF = "test.deaf";
 
     /** Counted down when the blocking plugin has started; it then loops until cancelled. */
     static volatile CountDownLatch started = new CountDownLatch(1);
+
+    /** The deaf plugin counts this down once it runs, and returns a result only when {@link #deafRelease} is. */
+    static volatile CountDownLatch deafStarted = new CountDownLatch(1);
+    static volatile CountDownLatch deafRelease = new CountDownLatch(1);
+    /** The thread the deaf plugin last ran on (the lane thread it holds). */
+    static volatile Thread deafThread;
 
     private TestPlugins() {
     }
@@ -32,6 +43,7 @@ final class TestPlugins {
         List<LoadedPlugin> list = new ArrayList<>(PluginRegistry.discover(null).plugins());
         list.add(loaded(new Blocking()));
         list.add(loaded(new Failing()));
+        list.add(loaded(new Deaf()));
         return list;
     }
 
@@ -95,6 +107,28 @@ final class TestPlugins {
         @Override
         public Result analyze(AnalysisContext context, Params params, Progress progress) {
             throw new LoupeException("this input is not supported\n(second line never shown)");
+        }
+    }
+
+    /** Never checks for cancel (nor heeds an interrupt): ends with a result once released. */
+    static final class Deaf extends TestPlugin {
+        Deaf() {
+            super(DEAF, "Zz deaf", "ignores cancel");
+        }
+
+        @Override
+        public Result analyze(AnalysisContext context, Params params, Progress progress) {
+            deafThread = Thread.currentThread();
+            CountDownLatch release = deafRelease;
+            deafStarted.countDown();
+            while (release.getCount() > 0) {
+                try {
+                    release.await();
+                } catch (InterruptedException ignored) {
+                    // deaf
+                }
+            }
+            return new TableResult("late", List.of("a"), List.of());
         }
     }
 }
