@@ -39,9 +39,11 @@ final class HeatmapPainter {
     private final List<String> rowText;
     private final List<String> colText;
     private final double rowLabelWidth;
-    private final double colLabelHeight;
-    // Text cells are wide: short column labels then read side by side instead of rotated, as in the logit-lens plots.
-    private final double flatColLabelWidth;
+    private final double rotatedLabelHeight;
+    // Text cells are wide: column labels that fit the fitted cells read side by side instead of rotated, as in the
+    // logit-lens plots; chosen at layout (flatColLabelWidth 0 means rotated).
+    private final double flatLabelRoom;
+    private double flatColLabelWidth;
     private final Map<Long, WritableImage> rasters = new HashMap<>();
     private final Map<Integer, Color> colors = new HashMap<>();
     // Cell text cut to fit the current cell width; measuring text is the costly part of a redraw, so keep it.
@@ -57,8 +59,8 @@ final class HeatmapPainter {
         colText = m.colLabels().stream().map(s -> Labels.display(s, 20)).toList();
         rowLabelWidth = Fx.maxTextWidth(rowText, LABEL_FONT_BOLD, LABEL_CAP);
         double widest = Fx.maxTextWidth(colText, LABEL_FONT, LABEL_CAP);
-        flatColLabelWidth = m.hasCellText() && widest + 8 <= HeatmapView.TEXT_CELL_W ? widest + 8 : 0;
-        colLabelHeight = flatColLabelWidth > 0 ? Fx.lineHeight(LABEL_FONT) : widest;
+        flatLabelRoom = m.hasCellText() ? widest + 8 : Double.POSITIVE_INFINITY;
+        rotatedLabelHeight = widest;
     }
 
     ColorScale scale() {
@@ -80,9 +82,23 @@ final class HeatmapPainter {
     void layout(HeatmapViewport vp, double w, double h) {
         double axis = Fx.lineHeight(AXIS_FONT) + 6;
         double left = 6 + (blank(m.rowAxis()) ? 0 : axis) + rowLabelWidth + 8;
-        double bottom = 6 + (blank(m.colAxis()) ? 0 : axis) + colLabelHeight + 8;
         double top = 8;
-        vp.setPlot(left, top, Math.max(1, w - left - 8), Math.max(1, h - top - bottom));
+        double plotW = Math.max(1, w - left - 8);
+        // Side by side when every label fits its fitted cell (a zoom does not flip them), else rotated. A trial plot
+        // must not clamp the zoom the final one allows, so each trial starts from the zoom as it was.
+        double zoom = vp.zoom();
+        double row = vp.originRow();
+        double col = vp.originCol();
+        for (boolean flat : new boolean[] {true, false}) {
+            double labels = flat ? Fx.lineHeight(LABEL_FONT) : rotatedLabelHeight;
+            double bottom = 6 + (blank(m.colAxis()) ? 0 : axis) + labels + 8;
+            vp.setPlot(left, top, plotW, Math.max(1, h - top - bottom));
+            vp.set(zoom, row, col);
+            flatColLabelWidth = flat ? flatLabelRoom : 0;
+            if (!flat || flatLabelRoom <= vp.fittedCellW()) {
+                return;
+            }
+        }
     }
 
     void paint(GraphicsContext g, double w, double h, HeatmapViewport vp, int selectedRow) {

@@ -409,7 +409,11 @@ public final class HeatmapView extends ResultPane<MatrixResult> {
         double barW = vBar.prefWidth(-1);
         boolean scrollX = false;
         boolean scrollY = false;
+        double zoom = vp.zoom();
+        double row = vp.originRow();
+        double col = vp.originCol();
         for (int pass = 0; pass < 3; pass++) {
+            vp.set(zoom, row, col); // as it was, not as an earlier trial clamped it
             painter.layout(vp, Math.max(1, w - (scrollY ? barW : 0)), Math.max(1, h - (scrollX ? barH : 0)));
             if (vp.scrollsX() == scrollX && vp.scrollsY() == scrollY) {
                 break;

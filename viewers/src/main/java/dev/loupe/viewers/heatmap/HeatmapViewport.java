@@ -149,6 +149,11 @@ final class HeatmapViewport {
         return laidOut() && visibleRows() < rows - 1e-9;
     }
 
+    /** The cell width at zoom 1 (fit), whatever the zoom now. */
+    double fittedCellW() {
+        return plotW / cols * stretchX();
+    }
+
     double cellW() {
         return plotW / cols * zoomX();
     }
