@@ -15,7 +15,7 @@ import javafx.scene.input.ScrollEvent;
 import javafx.scene.input.ZoomEvent;
 
 /**
- * A heatmap's mouse, keyboard and hover read-out: zoom (ctrl+scroll, pinch, +/-, 0 to reset), pan (drag, scroll,
+ * A heatmap's mouse, keyboard and hover read-out: zoom (ctrl+scroll, pinch, +/-, F or 0 to fit), pan (drag, scroll,
  * arrows, page up/down), row selection (click a cell or a row label; up/down move it; Escape or ctrl-click on the
  * selected row clears it), and the tooltip naming the cell under the mouse.
  */
@@ -146,6 +146,10 @@ final class HeatmapInput {
             }
             view.panBy(-dx, -dy);
         }
+        // The content moved under a still mouse: the read-out names the cell now under it.
+        if (!hoverText.get().isEmpty()) {
+            hover(e.getX(), e.getY(), e.getScreenX(), e.getScreenY());
+        }
         e.consume();
     }
 
@@ -153,7 +157,7 @@ final class HeatmapInput {
         switch (e.getCode()) {
             case PLUS, EQUALS, ADD -> view.zoomIn();
             case MINUS, SUBTRACT -> view.zoomOut();
-            case DIGIT0, NUMPAD0 -> view.resetZoom();
+            case DIGIT0, NUMPAD0, F -> view.resetZoom();
             case LEFT -> view.panBy(-vp.plotW() / 10, 0);
             case RIGHT -> view.panBy(vp.plotW() / 10, 0);
             case PAGE_UP -> view.panBy(0, -vp.plotH() * 0.9);

@@ -30,6 +30,8 @@ final class HeatmapPainter {
     private static final Font LABEL_FONT_BOLD = Font.font(null, FontWeight.BOLD, 11);
     private static final Font AXIS_FONT = Font.font(12);
     private static final Font CELL_FONT = Font.font(12);
+    // Tried before cutting a token with an ellipsis: fitted cells are narrower than the text's comfortable width.
+    private static final Font SMALL_CELL_FONT = Font.font(10);
     private static final double LABEL_CAP = 140;
 
     private final MatrixResult m;
@@ -37,13 +39,15 @@ final class HeatmapPainter {
     private final List<String> rowText;
     private final List<String> colText;
     private final double rowLabelWidth;
-    private final double colLabelHeight;
-    // Text cells are wide: short column labels then read side by side instead of rotated, as in the logit-lens plots.
-    private final double flatColLabelWidth;
+    private final double rotatedLabelHeight;
+    // Text cells are wide: column labels that fit the fitted cells read side by side instead of rotated, as in the
+    // logit-lens plots; chosen at layout (flatColLabelWidth 0 means rotated).
+    private final double flatLabelRoom;
+    private double flatColLabelWidth;
     private final Map<Long, WritableImage> rasters = new HashMap<>();
     private final Map<Integer, Color> colors = new HashMap<>();
     // Cell text cut to fit the current cell width; measuring text is the costly part of a redraw, so keep it.
-    private final Map<Integer, String> fittedText = new HashMap<>();
+    private final Map<Integer, Fitted> fittedText = new HashMap<>();
     private final Text measure = new Text();
     private double fittedWidth = -1;
     private RenderStats stats = new RenderStats(DrawMode.CELLS, 0, 0, 0, 0, 0, 1, 1, 0);
@@ -55,9 +59,8 @@ final class HeatmapPainter {
         colText = m.colLabels().stream().map(s -> Labels.display(s, 20)).toList();
         rowLabelWidth = Fx.maxTextWidth(rowText, LABEL_FONT_BOLD, LABEL_CAP);
         double widest = Fx.maxTextWidth(colText, LABEL_FONT, LABEL_CAP);
-        flatColLabelWidth = m.hasCellText() && widest + 8 <= HeatmapView.TEXT_CELL_W ? widest + 8 : 0;
-        colLabelHeight = flatColLabelWidth > 0 ? Fx.lineHeight(LABEL_FONT) : widest;
-        measure.setFont(CELL_FONT);
+        flatLabelRoom = m.hasCellText() ? widest + 8 : Double.POSITIVE_INFINITY;
+        rotatedLabelHeight = widest;
     }
 
     ColorScale scale() {
@@ -79,9 +82,23 @@ final class HeatmapPainter {
     void layout(HeatmapViewport vp, double w, double h) {
         double axis = Fx.lineHeight(AXIS_FONT) + 6;
         double left = 6 + (blank(m.rowAxis()) ? 0 : axis) + rowLabelWidth + 8;
-        double bottom = 6 + (blank(m.colAxis()) ? 0 : axis) + colLabelHeight + 8;
         double top = 8;
-        vp.setPlot(left, top, Math.max(1, w - left - 8), Math.max(1, h - top - bottom));
+        double plotW = Math.max(1, w - left - 8);
+        // Side by side when every label fits its fitted cell (a zoom does not flip them), else rotated. A trial plot
+        // must not clamp the zoom the final one allows, so each trial starts from the zoom as it was.
+        double zoom = vp.zoom();
+        double row = vp.originRow();
+        double col = vp.originCol();
+        for (boolean flat : new boolean[] {true, false}) {
+            double labels = flat ? Fx.lineHeight(LABEL_FONT) : rotatedLabelHeight;
+            double bottom = 6 + (blank(m.colAxis()) ? 0 : axis) + labels + 8;
+            vp.setPlot(left, top, plotW, Math.max(1, h - top - bottom));
+            vp.set(zoom, row, col);
+            flatColLabelWidth = flat ? flatLabelRoom : 0;
+            if (!flat || flatLabelRoom <= vp.fittedCellW()) {
+                return;
+            }
+        }
     }
 
     void paint(GraphicsContext g, double w, double h, HeatmapViewport vp, int selectedRow) {
@@ -146,7 +163,6 @@ final class HeatmapPainter {
             fittedText.clear();
             fittedWidth = room;
         }
-        g.setFont(CELL_FONT);
         g.setTextAlign(TextAlignment.CENTER);
         g.setTextBaseline(VPos.CENTER);
         long drawn = 0;
@@ -154,23 +170,36 @@ final class HeatmapPainter {
             double y = vp.y(r + 0.5);
             for (int c = c0; c < c1; c++) {
                 int i = r * m.cols() + c;
-                String text = fittedText.computeIfAbsent(i, k -> fit(m.cellText().get(k), room));
-                if (text.isEmpty()) {
+                Fitted fitted = fittedText.computeIfAbsent(i, k -> fit(m.cellText().get(k), room));
+                if (fitted.text().isEmpty()) {
                     continue;
                 }
+                g.setFont(fitted.font());
                 g.setFill(Fx.textOn(scale.argb(m.values()[i])));
-                g.fillText(text, vp.x(c + 0.5), y);
+                g.fillText(fitted.text(), vp.x(c + 0.5), y);
                 drawn++;
             }
         }
         return drawn;
     }
 
-    /** The text as shown (escapes for control characters), cut with an ellipsis to {@code room} pixels. */
-    private String fit(String raw, double room) {
+    /** Cell text as drawn, in the font it is drawn in. */
+    private record Fitted(String text, Font font) {
+    }
+
+    /**
+     * The text as shown (escapes for control characters): whole in the cell font if it fits {@code room} pixels,
+     * else whole in the smaller font, else cut with an ellipsis in the smaller font (the hover shows all of it).
+     */
+    private Fitted fit(String raw, double room) {
         String s = Labels.display(raw, 40);
+        measure.setFont(CELL_FONT);
         if (textWidth(s) <= room) {
-            return s;
+            return new Fitted(s, CELL_FONT);
+        }
+        measure.setFont(SMALL_CELL_FONT);
+        if (textWidth(s) <= room) {
+            return new Fitted(s, SMALL_CELL_FONT);
         }
         // Longest prefix (in code points) that fits with the ellipsis; a bare ellipsis if nothing does.
         int lo = 0;
@@ -184,7 +213,7 @@ final class HeatmapPainter {
             }
         }
         String cut = s.substring(0, s.offsetByCodePoints(0, lo)) + "\u2026";
-        return lo == 0 && textWidth(cut) > room ? "" : cut;
+        return new Fitted(lo == 0 && textWidth(cut) > room ? "" : cut, SMALL_CELL_FONT);
     }
 
     private double textWidth(String s) {

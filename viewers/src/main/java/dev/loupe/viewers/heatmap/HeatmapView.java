@@ -1,6 +1,7 @@
 package dev.loupe.viewers.heatmap;
 
 import com.google.gson.JsonObject;
+import java.util.List;
 import dev.loupe.plugin.result.MatrixResult;
 import dev.loupe.viewers.ResultPane;
 import dev.loupe.viewers.ViewStates;
@@ -17,7 +18,10 @@ import javafx.geometry.BoundingBox;
 import javafx.geometry.Bounds;
 import javafx.geometry.Pos;
 import javafx.scene.canvas.Canvas;
+import javafx.geometry.Orientation;
+import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.ScrollBar;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
@@ -27,7 +31,8 @@ import javafx.scene.layout.Region;
 
 /**
  * An interactive heatmap of a {@link MatrixResult} on a Canvas: labelled axes (column labels rotated), a colour bar,
- * a hover read-out, zoom (ctrl+scroll, pinch, +/-, 0 to reset) and pan (drag, scroll, arrows), and row selection
+ * a hover read-out, zoom (ctrl+scroll, pinch, +/-; F, 0 or the Fit button to fit) and pan (drag, scroll, arrows,
+ * the scroll bars shown while the matrix does not fit), and row selection
  * (click a cell or a row label; up/down move it; Escape or ctrl-click clears it).
  *
  * <p>Drawing is virtualised: a redraw touches only the visible cells. Cells of at least {@link #CELL_MODE_MIN_PX}
@@ -37,8 +42,8 @@ import javafx.scene.layout.Region;
  *
  * <p>A matrix with {@link MatrixResult#cellText() cell text} (the logit lens) is drawn the way nostalgebraist's plots
  * are: each cell's text centred in it, black or white by the cell's brightness, whenever cells are at least
- * {@link #TEXT_MIN_W} x {@link #TEXT_MIN_H} pixels. Its zoom 1 is therefore not "fit the whole matrix" but "cells at
- * least {@link #TEXT_CELL_W} x {@link #TEXT_CELL_H}", scrolling along the positions; zooming out from there fits it.
+ * {@link #TEXT_MIN_W} x {@link #TEXT_MIN_H} pixels. Its zoom 1 fits the pane too, but with cells no smaller than
+ * {@link #TEXT_CELL_W} x {@link #TEXT_CELL_H}; a longer prompt scrolls along the positions, zooming out fits it all.
  * The hover read-out adds the cell's {@link MatrixResult#cellDetails() details} (top-k tokens, entropy).
  *
  * <p>This class is the view's face (properties, the clip toggle, view state); the maths of zoom and scroll is
@@ -71,14 +76,23 @@ public final class HeatmapView extends ResultPane<MatrixResult> {
     /** Cell text is hidden in smaller cells: a few clipped pixels of glyphs read as noise. */
     public static final double TEXT_MIN_W = 28;
     public static final double TEXT_MIN_H = 14;
-    /** At zoom 1 a matrix with cell text has cells at least this large, so a typical token fits. */
-    public static final double TEXT_CELL_W = 64;
-    public static final double TEXT_CELL_H = 22;
+    /**
+     * At zoom 1 (fit) cells of a matrix with cell text shrink no further than this, so a short token still reads
+     * (in the smaller cell font if need be); a matrix that would need smaller cells scrolls instead.
+     */
+    public static final double TEXT_CELL_W = 44;
+    public static final double TEXT_CELL_H = 18;
 
     private final HeatmapViewport vp;
     private final HeatmapPainter painter;
     private final HeatmapInput input;
     private final Canvas canvas = new Canvas();
+    // Shown only while part of an axis is out of view, beside the canvas, so they never cover cells.
+    private final ScrollBar hBar = new ScrollBar();
+    private final ScrollBar vBar = new ScrollBar();
+    private final Pane plot;
+    private final Button fitButton;
+    private boolean syncingBars;
     private ColorBar colorBar;
     private final IntegerProperty selectedRow = new SimpleIntegerProperty(this, "selectedRow", -1);
     private final ReadOnlyObjectWrapper<Viewport> viewport = new ReadOnlyObjectWrapper<>(this, "viewport",
@@ -128,18 +142,32 @@ public final class HeatmapView extends ResultPane<MatrixResult> {
         } else if (!m.title().isBlank()) {
             setTop(title);
         }
-        Pane plot = new Pane(canvas) {
+        hBar.setId("heatmap-hscroll");
+        vBar.setId("heatmap-vscroll");
+        vBar.setOrientation(Orientation.VERTICAL);
+        for (ScrollBar bar : List.of(hBar, vBar)) {
+            bar.setFocusTraversable(false);
+            bar.setVisible(false);
+            bar.valueProperty().addListener((obs, was, now) -> {
+                if (!syncingBars) {
+                    scrollTo(bar == vBar ? now.doubleValue() : vp.originRow(),
+                            bar == hBar ? now.doubleValue() : vp.originCol());
+                }
+            });
+        }
+        Button fit = new Button("Fit");
+        fit.setId("heatmap-fit");
+        fit.setFocusTraversable(false);
+        fit.setStyle("-fx-font-size: 10px; -fx-padding: 1 5 1 5;");
+        fit.setTooltip(new Tooltip("Fit the whole matrix in the pane (keys F or 0)"));
+        fit.setOnAction(e -> resetZoom());
+        fitButton = fit;
+        plot = new Pane(canvas, hBar, vBar, fit) {
             @Override
             protected void layoutChildren() {
-                canvas.setWidth(getWidth());
-                canvas.setHeight(getHeight());
-                painter.layout(vp, getWidth(), getHeight());
-                colorBar.setBarInsets(vp.plotY(), Math.max(0, getHeight() - vp.plotY() - vp.plotH()));
-                redraw();
+                layoutPlot(getWidth(), getHeight());
             }
         };
-        plot.setMinSize(80, 80);
-        plot.setPrefSize(640, 520);
         setCenter(plot);
         colorBar = new ColorBar(scale, m.valueLabel());
         setRight(colorBar);
@@ -360,5 +388,75 @@ public final class HeatmapView extends ResultPane<MatrixResult> {
             viewport.set(now);
         }
         painter.paint(canvas.getGraphicsContext2D(), canvas.getWidth(), canvas.getHeight(), vp, selectedRow.get());
+        syncScrollBars();
+    }
+
+    /** The horizontal scroll bar, visible while some columns are out of view. */
+    public ScrollBar horizontalScrollBar() {
+        return hBar;
+    }
+
+    public ScrollBar verticalScrollBar() {
+        return vBar;
+    }
+
+    /**
+     * Lays the canvas out in the plot pane: the whole pane, less a scroll bar's breadth for each axis that does not
+     * fit (which can make the other axis not fit either, hence the second pass).
+     */
+    private void layoutPlot(double w, double h) {
+        double barH = hBar.prefHeight(-1);
+        double barW = vBar.prefWidth(-1);
+        boolean scrollX = false;
+        boolean scrollY = false;
+        double zoom = vp.zoom();
+        double row = vp.originRow();
+        double col = vp.originCol();
+        for (int pass = 0; pass < 3; pass++) {
+            vp.set(zoom, row, col); // as it was, not as an earlier trial clamped it
+            painter.layout(vp, Math.max(1, w - (scrollY ? barW : 0)), Math.max(1, h - (scrollX ? barH : 0)));
+            if (vp.scrollsX() == scrollX && vp.scrollsY() == scrollY) {
+                break;
+            }
+            scrollX = vp.scrollsX();
+            scrollY = vp.scrollsY();
+        }
+        double cw = Math.max(1, w - (scrollY ? barW : 0));
+        double ch = Math.max(1, h - (scrollX ? barH : 0));
+        canvas.setWidth(cw);
+        canvas.setHeight(ch);
+        hBar.setVisible(scrollX);
+        vBar.setVisible(scrollY);
+        hBar.resizeRelocate(0, ch, cw, barH);
+        vBar.resizeRelocate(cw, 0, barW, ch);
+        // The Fit button sits in the corner under the row labels, left of the column labels: no cell is there.
+        fitButton.autosize();
+        fitButton.relocate(2, Math.max(0, ch - fitButton.getHeight() - 2));
+        colorBar.setBarInsets(vp.plotY(), Math.max(0, h - vp.plotY() - vp.plotH()));
+        redraw();
+    }
+
+    // The bars follow zoom and scroll; when an axis starts or stops fitting the pane is laid out again.
+    private void syncScrollBars() {
+        syncingBars = true;
+        try {
+            sync(hBar, result.cols(), vp.visibleCols(), vp.originCol());
+            sync(vBar, result.rows(), vp.visibleRows(), vp.originRow());
+        } finally {
+            syncingBars = false;
+        }
+        if (vp.laidOut() && (hBar.isVisible() != vp.scrollsX() || vBar.isVisible() != vp.scrollsY())) {
+            plot.requestLayout();
+        }
+    }
+
+    private static void sync(ScrollBar bar, int cells, double visible, double origin) {
+        double range = Math.max(0, cells - visible);
+        bar.setMin(0);
+        bar.setMax(range);
+        bar.setVisibleAmount(range > 0 ? visible * range / cells : 0);
+        bar.setUnitIncrement(1);
+        bar.setBlockIncrement(Math.max(1, visible * 0.9));
+        bar.setValue(Math.min(range, origin));
     }
 }

@@ -2,10 +2,11 @@ package dev.loupe.viewers.heatmap;
 
 /**
  * The heatmap's viewport maths, without JavaFX: where the plot sits on the canvas, the zoom and the (fractional) cell
- * at the plot's top-left corner, and from those every cell's size and place. Zoom 1 shows the whole matrix, except
- * that a matrix with cell text is stretched so its cells are at least {@link HeatmapView#TEXT_CELL_W} x
- * {@link HeatmapView#TEXT_CELL_H} (zooming out from there fits it). Before the first layout the plot size is unknown;
- * zoom and scroll are then kept as given and clamped at layout.
+ * at the plot's top-left corner, and from those every cell's size and place. Zoom 1 is "fit": the whole matrix in
+ * the plot, except that cells of a matrix with cell text shrink no further than {@link HeatmapView#TEXT_CELL_W} x
+ * {@link HeatmapView#TEXT_CELL_H} (beyond that the axis scrolls, and zooming out from there fits it).
+ * {@link #scrollsX()} and {@link #scrollsY()} say when part of an axis is out of view, so the view shows scroll bars.
+ * Before the first layout the plot size is unknown; zoom and scroll are then kept as given and clamped at layout.
  */
 final class HeatmapViewport {
     /** Zoom in and out steps (keys, buttons, one wheel notch). */
@@ -128,6 +129,29 @@ final class HeatmapViewport {
         } else if (r + 1 > originRow + visible) {
             scrollTo(r + 1 - visible, originCol);
         }
+    }
+
+    /** How many columns (fractional) the plot shows at once. */
+    double visibleCols() {
+        return cols / zoomX();
+    }
+
+    double visibleRows() {
+        return rows / zoomY();
+    }
+
+    /** Whether some columns are out of view (then the view shows a horizontal scroll bar). */
+    boolean scrollsX() {
+        return laidOut() && visibleCols() < cols - 1e-9;
+    }
+
+    boolean scrollsY() {
+        return laidOut() && visibleRows() < rows - 1e-9;
+    }
+
+    /** The cell width at zoom 1 (fit), whatever the zoom now. */
+    double fittedCellW() {
+        return plotW / cols * stretchX();
     }
 
     double cellW() {

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
 
 @ExtendWith(ApplicationExtension.class)
 class HeatmapViewTest {
@@ -309,5 +310,67 @@ class HeatmapViewTest {
         int lo = pixel(bar, 15, bottom - 3);
         assertTrue(distance(ColorMap.VIRIDIS.argb(1), hi) <= 12, hex(hi));
         assertTrue(distance(ColorMap.VIRIDIS.argb(0), lo) <= 12, hex(lo));
+    }
+
+    /** A 15-token lens as the app's default tab shows it: about 950 x 600 for the whole view. */
+    private HeatmapView showFifteenTokens() {
+        fxRun(() -> stage.setWidth(950));
+        fxRun(() -> stage.setHeight(600));
+        return show(Samples.textMatrix(5, 15, (r, c) -> (r * 15 + c) / 75f));
+    }
+
+    @Test
+    void fifteenPositionsFitBesideTheColourBarWithoutScrollBars() {
+        HeatmapView view = showFifteenTokens();
+        Bounds last = view.cellBounds(4, 14);
+        Bounds plot = view.plotBounds();
+        assertTrue(last.getMaxX() <= plot.getMaxX() + 0.5, "last column inside the plot: " + last + " " + plot);
+        assertTrue(plot.getMaxX() <= fx(() -> view.canvas().getWidth()), "the plot lies on the canvas");
+        double lastRight = fx(() -> view.canvas().localToScene(last).getMaxX());
+        double barLeft = fx(() -> view.colorBar().localToScene(view.colorBar().getLayoutBounds()).getMinX());
+        assertTrue(lastRight <= barLeft, "the last column is left of the colour bar: " + lastRight + " " + barLeft);
+        assertEquals(15, view.renderStats().lastCol() - view.renderStats().firstCol(), "" + view.renderStats());
+        assertEquals(15 * 5, view.renderStats().textsDrawn(), "text in every cell");
+        assertTrue(!fx(() -> view.horizontalScrollBar().isVisible()), "nothing to scroll to");
+        // Its pixels agree: the last cell has its own colour, not the bar's or the background.
+        WritableImage img = snapshot(view.canvas());
+        Bounds corner = new javafx.geometry.BoundingBox(last.getMinX(), last.getMinY(), 4, 4);
+        assertCellColour(view, img, corner);
+    }
+
+    private static void assertCellColour(HeatmapView view, WritableImage img, Bounds at) {
+        int expected = view.colorScale().argb(view.matrix().get(4, 14));
+        int actual = pixel(img, at.getCenterX() + 1, at.getCenterY() + 1);
+        assertTrue(distance(expected, actual) <= 2, hex(expected) + " vs " + hex(actual));
+    }
+
+    @Test
+    void zoomedInTheScrollBarShowsAndScrollsAndFitReturns(FxRobot robot) {
+        HeatmapView view = showFifteenTokens();
+        fxRun(() -> view.setZoom(2));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(fx(() -> view.horizontalScrollBar().isVisible()), "cells beyond the pane: a visible bar");
+        assertTrue(fx(() -> view.verticalScrollBar().isVisible()));
+        Bounds bar = fx(() -> view.horizontalScrollBar().localToScene(view.horizontalScrollBar().getLayoutBounds()));
+        assertTrue(bar.getMinY() >= fx(() -> view.canvas().localToScene(view.plotBounds()).getMaxY()),
+                "the bar is under the cells, not over them");
+        fxRun(() -> view.horizontalScrollBar().setValue(view.horizontalScrollBar().getMax()));
+        assertEquals(2, view.getZoom(), 1e-9);
+        assertEquals(15 - 15 / 2.0, view.getOriginCol(), 1e-6, "the bar scrolls the view to the end");
+        assertEquals(15, view.renderStats().lastCol());
+
+        // The read-out names the cell now under the mouse, in the scrolled content.
+        Bounds cell = view.cellBounds(view.renderStats().firstRow() + 1, 14);
+        robot.moveTo(fx(() -> view.canvas().localToScreen(centre(cell))));
+        assertTrue(view.hoverTextProperty().get().contains("[14]"), view.hoverTextProperty().get());
+
+        fxRun(view::requestFocus);
+        robot.type(KeyCode.F);
+        assertEquals(1, view.getZoom(), 1e-9, "F fits again");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(!fx(() -> view.horizontalScrollBar().isVisible()), "and the bar goes");
+        fxRun(() -> view.setZoom(1.5));
+        robot.clickOn("#heatmap-fit");
+        assertEquals(1, view.getZoom(), 1e-9, "so does the Fit button");
     }
 }

@@ -62,4 +62,27 @@ class HeatmapViewportTest {
         assertEquals(4, vp.originRow(), 1e-9);
         assertEquals(false, vp.zoomAt(2, 0, 0));
     }
+
+    @Test
+    void aFifteenTokenLensFitsTheDefaultTabWithEveryColumnVisible() {
+        // The app's default window (1360 x 860) leaves a heatmap plot of about 800 x 460 pixels.
+        HeatmapViewport vp = new HeatmapViewport(5, 15, true);
+        vp.setPlot(70, 8, 800, 460);
+        assertArrayEquals(new int[] {0, 5, 0, 15}, vp.visible(), "every layer and position at zoom 1");
+        assertEquals(70 + 800, vp.x(15), 1e-9, "the last column ends at the plot's right edge");
+        assertEquals(false, vp.scrollsX());
+        assertEquals(false, vp.scrollsY());
+    }
+
+    @Test
+    void onlyCellsBelowTheReadableMinimumScroll() {
+        HeatmapViewport vp = new HeatmapViewport(12, 200, true);
+        vp.setPlot(0, 0, 800, 460);
+        assertEquals(HeatmapView.TEXT_CELL_W, vp.cellW(), 1e-9);
+        assertEquals(true, vp.scrollsX(), "200 positions do not fit 800 pixels");
+        assertEquals(800 / HeatmapView.TEXT_CELL_W, vp.visibleCols(), 1e-9);
+        assertEquals(false, vp.scrollsY());
+        vp.zoomTo(1e-6);
+        assertEquals(false, vp.scrollsX(), "zoomed out all of it is shown");
+    }
 }
