@@ -53,10 +53,22 @@ public final class BuiltInRenderers {
         }
     }
 
-    /** Thumbnails beside the focused cell; the figure is the whole grid. */
+    /**
+     * Thumbnails beside the focused cell. The figure is what the tab shows: the focused cell (a head) on the grid's
+     * colour scale when one is focused, else the whole grid.
+     */
     public static final class Grid extends BasicRenderer<GridResult> {
         public Grid() {
-            super("grid", GridResult.class, r -> new GridFocusView(r), (r, state) -> new GridFigure(r));
+            super("grid", GridResult.class, r -> new GridFocusView(r), Grid::shown);
+        }
+
+        private static dev.loupe.viewers.export.Figure shown(GridResult r, com.google.gson.JsonObject state) {
+            int row = ViewStates.getInt(state, "focusedRow", -1);
+            int col = ViewStates.getInt(state, "focusedCol", -1);
+            if (row >= 0 && row < r.rowLabels().size() && col >= 0 && col < r.colLabels().size()) {
+                return new HeatmapFigure(r.cell(row, col), GridFigure.scaleOf(r));
+            }
+            return new GridFigure(r);
         }
     }
 
