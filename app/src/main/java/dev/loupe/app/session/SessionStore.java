@@ -1,5 +1,6 @@
 package dev.loupe.app.session;
 
+
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
@@ -9,6 +10,7 @@ import dev.loupe.engine.input.InputKind;
 import dev.loupe.plugin.ArtifactStore;
 import dev.loupe.plugin.result.Result;
 import dev.loupe.plugin.result.ResultCodec;
+import dev.loupe.engine.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -149,7 +151,7 @@ public final class SessionStore implements AutoCloseable {
             SqliteFiles.exec(c, "PRAGMA journal_mode=WAL");
             // FULL (above): a commit that returned is on disk, so "autosaved after every run" survives power loss.
             SqliteFiles.exec(c, "PRAGMA foreign_keys=ON");
-            SqliteFiles.removeStaleTemps(f.getParent());
+            AtomicFiles.removeStaleTemps(f.getParent()); // the next start cleans up after a kill -9
             return new SessionStore(f, c, Schema.latest(steps));
         } catch (SQLException e) {
             closeQuietly(c);

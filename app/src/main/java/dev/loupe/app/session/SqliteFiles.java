@@ -129,19 +129,14 @@ final class SqliteFiles {
     /**
      * A new empty file next to {@code target}, so that renaming it onto the target stays on one file system. Its
      * name carries this process's id, so that a later start can tell a file left by a killed process (removed by
-     * {@link #removeStaleTemps}) from one that a running process is still writing.
+     * {@link AtomicFiles#removeStaleTemps}) from one that a running process is still writing.
      */
     static Path tempSibling(Path target, String purpose) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        removeStaleTemps(dir);
+        AtomicFiles.sweepOnce(dir);
         Path tmp = dir.resolve("." + target.getFileName() + "." + purpose + "-" + ProcessHandle.current().pid() + "-"
                 + UUID.randomUUID().toString().substring(0, 8) + ".loupe-tmp");
         return Files.createFile(tmp);
-    }
-
-    /** Temp files of dead processes beside sessions: see {@link AtomicFiles#removeStaleTemps}. */
-    static void removeStaleTemps(Path dir) {
-        AtomicFiles.removeStaleTemps(dir);
     }
 
     /**

@@ -83,7 +83,7 @@ public final class AtomicFiles {
      */
     public static void writeChannel(Path file, ChannelContent content) throws IOException {
         Path target = file.toAbsolutePath();
-        removeStaleTemps(target.getParent());
+        sweepOnce(target.getParent());
         Path tmp = tempSibling(target);
         try {
             // CREATE_NEW, not Files.createTempFile: that one's owner-only permissions would carry over to the file.
@@ -125,6 +125,16 @@ public final class AtomicFiles {
             "\\..+\\.(?:(\\d+)\\.[0-9a-f]+\\.tmp|[a-z]+-(?:(\\d+)-)?[0-9a-f]{8}\\.loupe-tmp(?:-journal|-wal|-shm)?)");
     /** A temp file without a PID is taken as abandoned once it is this old. */
     private static final Duration UNOWNED_TEMP_AGE = Duration.ofHours(6);
+
+    /** Folders this process has already swept: a write is not the place to list a folder every time. */
+    private static final java.util.Set<Path> SWEPT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** {@link #removeStaleTemps} the first time this process writes into {@code dir}. */
+    public static void sweepOnce(Path dir) {
+        if (dir != null && SWEPT.add(dir.toAbsolutePath().normalize())) {
+            removeStaleTemps(dir);
+        }
+    }
 
     /**
      * Deletes temp files of our own naming in {@code dir} whose process is gone (a kill -9 mid-write leaves them).

@@ -3,7 +3,19 @@ package dev.loupe.engine.tokenizer;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.loupe.engine.format.ModelFormatException;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.Map;
 
 /**
@@ -32,47 +44,43 @@ public final class ModelTokenizer implements AutoCloseable {
         try {
             HuggingFaceTokenizer t = HuggingFaceTokenizer.newInstance(file,
                     Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false"));
-            return new ModelTokenizer(file, t, unkToken(file), specialIds(file));
+            Specials specials = readSpecials(file);
+            return new ModelTokenizer(file, t, specials.unkToken(), specials.ids());
         } catch (Exception | UnsatisfiedLinkError e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
             throw new ModelFormatException(file + ": not a tokenizer Loupe can load (" + why + ")", e);
         }
     }
 
-    /**
-     * model.unk_token of tokenizer.json, or null. Read from the file, since the tokenizers binding does not expose
-     * it; a tokenizer without one (byte-level BPE) never loses a word.
-     */
-    private static String unkToken(Path file) {
-        try (java.io.Reader r = java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
-            com.google.gson.JsonObject model = com.google.gson.JsonParser.parseReader(r).getAsJsonObject()
-                    .getAsJsonObject("model");
-            if (model == null || !model.has("unk_token") || !model.get("unk_token").isJsonPrimitive()) {
-                return null;
-            }
-            return model.get("unk_token").getAsString();
-        } catch (java.io.IOException | RuntimeException e) {
-            return null; // the file loaded as a tokenizer; without a readable unk_token there is nothing to warn about
-        }
+    /** What the tokenizers binding does not expose, read from tokenizer.json: the unknown token, the special ids. */
+    private record Specials(String unkToken, long[] ids) {
+        static final Specials NONE = new Specials(null, new long[0]);
     }
 
-    /** tokenizer.json's added_tokens marked special, as sorted ids; none when the file says nothing readable. */
-    private static long[] specialIds(Path file) {
-        try (java.io.Reader r = java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
-            com.google.gson.JsonElement added = com.google.gson.JsonParser.parseReader(r).getAsJsonObject().get("added_tokens");
-            if (added == null || !added.isJsonArray()) {
-                return new long[0];
+    /**
+     * model.unk_token (null without one: byte-level BPE never loses a word) and the added_tokens marked special, as
+     * sorted ids, in one parse of the file (a real tokenizer.json runs to megabytes). A file the binding loaded but
+     * whose JSON says nothing readable here gives none: there is then nothing to warn about or avoid.
+     */
+    private static Specials readSpecials(Path file) {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            JsonObject root = JsonParser.parseReader(r).getAsJsonObject();
+            String unk = null;
+            if (root.get("model") instanceof JsonObject model && model.get("unk_token") instanceof JsonPrimitive p) {
+                unk = p.getAsString();
             }
-            java.util.TreeSet<Long> ids = new java.util.TreeSet<>();
-            for (com.google.gson.JsonElement e : added.getAsJsonArray()) {
-                com.google.gson.JsonObject o = e.getAsJsonObject();
-                if (o.has("special") && o.get("special").getAsBoolean() && o.has("id")) {
-                    ids.add(o.get("id").getAsLong());
+            TreeSet<Long> ids = new TreeSet<>();
+            if (root.get("added_tokens") instanceof JsonArray added) {
+                for (JsonElement e : added) {
+                    JsonObject o = e.getAsJsonObject();
+                    if (o.has("special") && o.get("special").getAsBoolean() && o.has("id")) {
+                        ids.add(o.get("id").getAsLong());
+                    }
                 }
             }
-            return ids.stream().mapToLong(Long::longValue).toArray();
-        } catch (java.io.IOException | RuntimeException e) {
-            return new long[0];
+            return new Specials(unk, ids.stream().mapToLong(Long::longValue).toArray());
+        } catch (IOException | RuntimeException e) {
+            return Specials.NONE;
         }
     }
 
@@ -90,14 +98,14 @@ public final class ModelTokenizer implements AutoCloseable {
      * The pieces of {@code text} that this tokenizer could only read as its unknown token ("Eiffel" for a word-level
      * vocabulary without it), in order; empty when every word is known.
      */
-    public java.util.List<String> unknownWords(String text) {
+    public List<String> unknownWords(String text) {
         if (unkId < 0) {
-            return java.util.List.of();
+            return List.of();
         }
         Encoding e = tokenizer.encode(text, false, false);
         long[] ids = e.getIds();
         ai.djl.huggingface.tokenizers.jni.CharSpan[] spans = e.getCharTokenSpans();
-        java.util.List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] == unkId) {
                 ai.djl.huggingface.tokenizers.jni.CharSpan span = spans != null && i < spans.length ? spans[i] : null;

@@ -69,21 +69,7 @@ final class ParamFormView extends GridPane {
             SpinnerValueFactory.IntegerSpinnerValueFactory factory = new SpinnerValueFactory.IntegerSpinnerValueFactory(
                     p.min(), p.max(), ((Number) f.valueProperty().get()).intValue());
             // Named values show as their word ("all", "last"), never as the -1 they are stored as.
-            factory.setConverter(new StringConverter<>() {
-                @Override
-                public String toString(Integer v) {
-                    return v == null ? "" : p.display(v);
-                }
-
-                @Override
-                public Integer fromString(String text) {
-                    try {
-                        return (Integer) p.parse(text);
-                    } catch (IllegalArgumentException e) {
-                        return factory.getValue(); // the field shows its error; the spinner keeps its value
-                    }
-                }
-            });
+            factory.setConverter(converter(p::display, text -> (Integer) p.parse(text), factory::getValue));
             return bindSpinner(new Spinner<>(factory), f);
         }
         if (d instanceof Param.DoubleParam p) {
@@ -92,21 +78,8 @@ final class ParamFormView extends GridPane {
             SpinnerValueFactory.DoubleSpinnerValueFactory factory = new SpinnerValueFactory.DoubleSpinnerValueFactory(
                     p.min(), p.max(), ((Number) f.valueProperty().get()).doubleValue(), step);
             // The factory's own converter rounds to two decimals: a learning rate of 0.001 would show, and run, as 0.
-            factory.setConverter(new StringConverter<>() {
-                @Override
-                public String toString(Double v) {
-                    return v == null ? "" : formatDouble(v);
-                }
-
-                @Override
-                public Double fromString(String text) {
-                    try {
-                        return Double.valueOf(text.strip());
-                    } catch (NumberFormatException e) {
-                        return factory.getValue(); // the field shows its error; the spinner keeps its value
-                    }
-                }
-            });
+            factory.setConverter(converter(ParamFormView::formatDouble, text -> Double.valueOf(text.strip()),
+                    factory::getValue));
             return bindSpinner(new Spinner<>(factory), f);
         }
         if (d instanceof Param.BoolParam) {
@@ -138,6 +111,29 @@ final class ParamFormView extends GridPane {
             }
         });
         return t;
+    }
+
+    /**
+     * A spinner converter that shows values as {@code show} writes them; text that does not parse keeps the current
+     * value (the field shows its error meanwhile).
+     */
+    private static <T> StringConverter<T> converter(java.util.function.Function<T, String> show,
+            java.util.function.Function<String, T> parse, java.util.function.Supplier<T> current) {
+        return new StringConverter<>() {
+            @Override
+            public String toString(T v) {
+                return v == null ? "" : show.apply(v);
+            }
+
+            @Override
+            public T fromString(String text) {
+                try {
+                    return parse.apply(text);
+                } catch (IllegalArgumentException e) { // NumberFormatException included
+                    return current.get();
+                }
+            }
+        };
     }
 
     /** A double as a person would type it: 0.001, 2.5, 1e-06 (no rounding, no trailing zeros). */
