@@ -39,7 +39,12 @@ public class LlamaFamily implements ModelFamily {
         ConfigFields.refuseForeign(c, name());
         ConfigFields.rope(c);
         String type = c.optString("model_type", name()).toLowerCase(java.util.Locale.ROOT);
-        slidingWindows(c, type, LlamaNet.spec(c, type).layers());
+        int layers = LlamaNet.spec(c, type).layers();
+        // The per-layer check sizes arrays by the declared depth; a hostile depth is refused by build(), against
+        // the weights, before anything that size exists.
+        if (layers <= DeclaredDepth.MAX_APPLIED_LAYERS) {
+            slidingWindows(c, type, layers);
+        }
     }
 
     @Override

@@ -38,6 +38,9 @@ public final class HfConfig {
             return new HfConfig(file, root.getAsJsonObject(), "");
         } catch (NoSuchFileException e) {
             throw new ModelFormatException(file + ": file not found (a Hugging Face checkpoint folder needs config.json)");
+        } catch (StrictJson.OversizedArrayException e) {
+            throw new ModelFormatException(file + ": field \"" + e.fieldName() + "\" has " + e.entries()
+                    + " entries, more than any config.json holds (at most " + StrictJson.MAX_ARRAY_ENTRIES + " are read)");
         } catch (StrictJson.InvalidJsonException e) {
             throw new ModelFormatException(file + ": not valid JSON (" + e.getMessage() + ")");
         } catch (JsonParseException e) {

@@ -25,12 +25,46 @@ final class StrictJson {
     /** Deep enough for any real header; guards the recursion against a hostile {@code [[[[...} header. */
     private static final int MAX_DEPTH = 64;
 
+    /**
+     * More list entries than any real config or header holds (the longest are per-layer lists and shapes). Past it
+     * the rest is only counted, never kept: a 10 MB {@code [0,0,0,...]} would otherwise cost about a gigabyte of
+     * heap as a tree before anyone could say it is too long.
+     */
+    static final int MAX_ARRAY_ENTRIES = 100_000;
+
     /** Why the text is not acceptable JSON, as one line that includes Gson's location ("line 1 column 9"). */
-    static final class InvalidJsonException extends Exception {
+    static class InvalidJsonException extends Exception {
         private static final long serialVersionUID = 1L;
 
         InvalidJsonException(String message) {
             super(message);
+        }
+    }
+
+    /** A list longer than {@link #MAX_ARRAY_ENTRIES}: where it is (a JSON path such as {@code $.block_schedule}) and its length. */
+    static final class OversizedArrayException extends InvalidJsonException {
+        private static final long serialVersionUID = 1L;
+        private final String path;
+        private final long entries;
+
+        OversizedArrayException(String path, long entries) {
+            super("the list at " + path + " has " + entries + " entries; at most " + MAX_ARRAY_ENTRIES + " are read");
+            this.path = path;
+            this.entries = entries;
+        }
+
+        /** The list's JSON path, "$.block_schedule". */
+        String path() {
+            return path;
+        }
+
+        /** The field's name inside the top-level object ("block_schedule"), or the whole path when it is nested deeper. */
+        String fieldName() {
+            return path.startsWith("$.") ? path.substring(2) : path;
+        }
+
+        long entries() {
+            return entries;
         }
     }
 
@@ -73,8 +107,17 @@ final class StrictJson {
             }
             case BEGIN_ARRAY -> {
                 JsonArray array = new JsonArray();
+                String path = reader.getPath();
                 reader.beginArray();
                 while (reader.hasNext()) {
+                    if (array.size() == MAX_ARRAY_ENTRIES) {
+                        long entries = array.size();
+                        array = null; // let the kept part go while the rest is counted
+                        for (; reader.hasNext(); entries++) {
+                            reader.skipValue();
+                        }
+                        throw new OversizedArrayException(path, entries);
+                    }
                     array.add(read(reader, depth + 1));
                 }
                 reader.endArray();

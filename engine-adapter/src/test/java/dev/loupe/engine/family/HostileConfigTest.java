@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.loupe.engine.LoupeModel;
@@ -58,19 +57,33 @@ class HostileConfigTest {
         assertTrue(bert.contains("field \"num_hidden_layers\" is 1000000000, but the weights hold "), bert);
     }
 
+    /** The schedule written as text, not as a Gson tree: the test itself must not need the heap it guards. */
+    private Path withSchedule(int entries) throws Exception {
+        Path dir = edited(Spec.gpt2(), c -> c.addProperty("model_type", "loupe_looped"));
+        Path config = dir.resolve("config.json");
+        String text = Files.readString(config);
+        StringBuilder schedule = new StringBuilder(entries * 2 + 32).append("\"block_schedule\": [0");
+        for (int i = 1; i < entries; i++) {
+            schedule.append(",0");
+        }
+        Files.writeString(config, text.replaceFirst("\\{", "{" + schedule.append("], ")), StandardCharsets.UTF_8);
+        return dir;
+    }
+
     @Test
-    void aFiveMillionEntryBlockScheduleIsRefused() throws Exception {
-        Path dir = edited(Spec.gpt2(), c -> {
-            c.addProperty("model_type", "loupe_looped");
-            JsonArray schedule = new JsonArray();
-            for (int i = 0; i < 5_000_000; i++) {
-                schedule.add(0);
-            }
-            c.add("block_schedule", schedule);
-        });
+    void aFiveMillionEntryBlockScheduleIsRefusedWithoutBeingHeld() throws Exception {
+        Path dir = withSchedule(5_000_000);
         String m = refusal(dir);
-        assertEquals(dir.resolve("config.json") + ": field \"block_schedule\" has 5000000 entries; Loupe runs at most "
-                + DeclaredDepth.MAX_APPLIED_LAYERS + " applied layers", m);
+        assertEquals(dir.resolve("config.json") + ": field \"block_schedule\" has 5000000 entries, more than any"
+                + " config.json holds (at most 100000 are read)", m);
+    }
+
+    @Test
+    void aScheduleLongerThanLoupeRunsIsRefusedByItsDepth() throws Exception {
+        Path dir = withSchedule(DeclaredDepth.MAX_APPLIED_LAYERS + 1);
+        String m = refusal(dir);
+        assertEquals(dir.resolve("config.json") + ": field \"block_schedule\" has " + (DeclaredDepth.MAX_APPLIED_LAYERS + 1)
+                + " entries; Loupe runs at most " + DeclaredDepth.MAX_APPLIED_LAYERS + " applied layers", m);
     }
 
     @Test
