@@ -113,11 +113,14 @@ final class AnalyzeCommand implements Command {
             Result result;
             String sessionFile = args.get(SESSION.name());
             Long runId = null;
-            try (SessionStore session = sessionFile == null ? null : SessionStore.openOrCreate(Path.of(sessionFile));
+            RecordedAnalysis.Recording recording = new RecordedAnalysis.Recording();
+            // Declared first, closed last: a signal's wait ends only once the session is closed.
+            try (StopOnSignal stop = new StopOnSignal(plugin.id(), recording, err);
+                    SessionStore session = sessionFile == null ? null : SessionStore.openOrCreate(Path.of(sessionFile));
                     LoupeModel model = ModelArgs.open(args)) {
                 ModelArgs.warnUnknownWords(model, prompt, err);
                 RecordedAnalysis.Outcome outcome = RecordedAnalysis.run(session, model, plugin, params, input,
-                        new ConsoleProgress(err));
+                        new ConsoleProgress(err, stop::requested), recording);
                 result = outcome.result();
                 runId = outcome.runId();
             }

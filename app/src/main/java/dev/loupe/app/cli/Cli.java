@@ -18,6 +18,8 @@ public final class Cli {
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int USAGE = 2;
+    /** A run stopped at the user's request (Ctrl+C), as shells report an interrupted command: 128 + SIGINT. */
+    public static final int CANCELLED = 130;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -52,6 +54,8 @@ public final class Cli {
             return fail(USAGE, e.getMessage(), e, debug);
         } catch (LoupeException e) {
             return fail(FAILED, e.getMessage(), e, debug);
+        } catch (java.util.concurrent.CancellationException e) {
+            return fail(CANCELLED, "cancelled", e, debug);
         } catch (OutOfMemoryError e) {
             return fail(FAILED, "out of memory (" + e.getMessage() + "); give Java more with LOUPE_JAVA_OPTS=-Xmx16g or"
                     + " trace fewer hooks", e, debug);

@@ -3,17 +3,19 @@ package dev.loupe.app.cli;
 import dev.loupe.plugin.Progress;
 import dev.loupe.samples.ConsoleProgressBar;
 import java.io.PrintStream;
+import java.util.function.BooleanSupplier;
 
 /**
  * A plugin's progress as a bar on stderr, for headless runs that take a while (the tuned lens trains for minutes).
- * Nothing is drawn for work that ends within the first second, so quick analyses print only their result. Never
- * cancelled: Ctrl+C ends the process.
+ * Nothing is drawn for work that ends within the first second, so quick analyses print only their result.
+ * Cancelled once Ctrl+C asked the run to stop (see {@link StopOnSignal}).
  */
 final class ConsoleProgress implements Progress {
     private static final long QUIET_NANOS = 1_000_000_000L;
 
     private final PrintStream err;
     private final long quietNanos;
+    private final BooleanSupplier cancelled;
     private final long start = System.nanoTime();
     private String task = "working";
     private long total;
@@ -21,14 +23,18 @@ final class ConsoleProgress implements Progress {
     private String status = "";
     private ConsoleProgressBar bar;
 
-    ConsoleProgress(PrintStream err) {
-        this(err, QUIET_NANOS);
+    ConsoleProgress(PrintStream err, BooleanSupplier cancelled) {
+        this(err, QUIET_NANOS, cancelled);
     }
 
-    /** @param quietNanos how long work may run before the bar appears */
-    ConsoleProgress(PrintStream err, long quietNanos) {
+    /**
+     * @param quietNanos how long work may run before the bar appears
+     * @param cancelled whether the user asked the run to stop
+     */
+    ConsoleProgress(PrintStream err, long quietNanos, BooleanSupplier cancelled) {
         this.err = err;
         this.quietNanos = quietNanos;
+        this.cancelled = cancelled;
     }
 
     @Override
@@ -55,7 +61,7 @@ final class ConsoleProgress implements Progress {
 
     @Override
     public boolean isCancelled() {
-        return false;
+        return cancelled.getAsBoolean();
     }
 
     private void draw() {

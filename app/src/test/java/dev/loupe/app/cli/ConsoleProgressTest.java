@@ -19,7 +19,7 @@ class ConsoleProgressTest {
     @Test
     void longWorkDrawsABarWithItsTaskAndStatus() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), 0);
+        ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), 0, () -> false);
         p.begin("Training the tuned lens", 10);
         for (int i = 1; i <= 10; i++) {
             p.message("step " + i + ", KL 1.5 nats");
@@ -35,7 +35,7 @@ class ConsoleProgressTest {
     @Test
     void quickWorkPrintsNothing() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), Long.MAX_VALUE);
+        ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), Long.MAX_VALUE, () -> false);
         p.begin("Logit lens", 5);
         p.worked(5);
         assertEquals("", bytes.toString(StandardCharsets.UTF_8));

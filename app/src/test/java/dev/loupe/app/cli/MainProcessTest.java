@@ -4,15 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loupe.engine.testing.TestCheckpoints;
-import java.io.File;
 import java.io.IOException;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -36,49 +31,15 @@ class MainProcessTest {
 
     /** @param env variables to set in the child; an empty value removes the variable */
     private Outcome main(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-cp");
-        cmd.add(classPath());
-        cmd.add("dev.loupe.app.Main");
-        cmd.addAll(List.of(args));
         Path out = tmp.resolve("out.txt");
         Path err = tmp.resolve("err.txt");
-        ProcessBuilder builder = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
-        env.forEach((k, v) -> {
-            if (v.isEmpty()) {
-                builder.environment().remove(k);
-            } else {
-                builder.environment().put(k, v);
-            }
-        });
-        Process p = builder.start();
+        Process p = MainProcess.start(List.of(), env, out, err, List.of(args));
         // A guard against a JVM kept alive by engine threads, not a timing assertion: a hang is the failure.
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new AssertionError("Main did not exit: " + String.join(" ", args));
         }
         return new Outcome(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-    }
-
-    /**
-     * This JVM's class path: java.class.path under Maven's Surefire, plus the URLs of any class loader a launcher
-     * put the tests in (the JUnit console launcher does).
-     */
-    private static String classPath() {
-        List<String> entries = new ArrayList<>(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
-        for (ClassLoader l = MainProcessTest.class.getClassLoader(); l != null; l = l.getParent()) {
-            if (l instanceof URLClassLoader u) {
-                for (URL url : u.getURLs()) {
-                    try {
-                        entries.add(Path.of(url.toURI()).toString());
-                    } catch (URISyntaxException | IllegalArgumentException e) {
-                        throw new IllegalStateException("class path entry " + url, e);
-                    }
-                }
-            }
-        }
-        return String.join(File.pathSeparator, entries);
     }
 
     @Test
