@@ -1,7 +1,7 @@
 package dev.loupe.benchmarks;
 
-import ai.djl.engine.Engine;
 import dev.loupe.engine.LoupeModel;
+import dev.loupe.engine.runtime.PyTorchRuntime;
 import dev.loupe.engine.testing.MiniLmCheckpoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +53,7 @@ public final class EngineBenchmark {
         String loadBefore = Machine.loadAverage();
         progress("preparing all-MiniLM-L6-v2 (converted from the ONNX in the langchain4j jar)");
         Path miniLm = MiniLmCheckpoint.materialize();
-        Engine.getEngine("PyTorch"); // loads libtorch, which JniUtils' thread calls need
+        PyTorchRuntime.engine(); // loads libtorch, which JniUtils' thread calls need
         byte[] onnx = MiniLmCheckpoint.onnxBytes();
 
         Markdown body = new Markdown();

@@ -1,7 +1,6 @@
 package dev.loupe.benchmarks;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
@@ -9,6 +8,7 @@ import dev.loupe.engine.LoupeModel;
 import dev.loupe.engine.ModelInfo;
 import dev.loupe.engine.RunRequest;
 import dev.loupe.engine.RunResult;
+import dev.loupe.engine.runtime.PyTorchRuntime;
 import dev.loupe.engine.testing.OnnxModelReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -204,7 +204,7 @@ final class ForwardBenchmarks {
      * allocation, which every op in Loupe's forward pass pays once.
      */
     void measureTinyOp() throws Exception {
-        try (NDManager base = Engine.getEngine("PyTorch").newBaseManager(Device.cpu())) {
+        try (NDManager base = PyTorchRuntime.engine().newBaseManager(Device.cpu())) {
             NDArray one = base.create(new float[] {1f});
             Samples s = new RoundRobin()
                     .add("tiny add", () -> {

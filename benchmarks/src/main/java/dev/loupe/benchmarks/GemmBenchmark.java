@@ -1,7 +1,6 @@
 package dev.loupe.benchmarks;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -9,6 +8,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.loupe.engine.runtime.PyTorchRuntime;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,7 +66,7 @@ final class GemmBenchmark {
 
     void measure() throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager(Device.cpu())) {
+        try (NDManager m = PyTorchRuntime.engine().newBaseManager(Device.cpu())) {
             for (long[] s : SHAPES) {
                 float[] a = random(s[0] * s[1], 1);
                 float[] b = random(s[1] * s[2], 2);

@@ -3,6 +3,7 @@ package dev.loupe.benchmarks;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.onnxruntime.OrtEnvironment;
+import dev.loupe.engine.runtime.PyTorchRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,10 +55,11 @@ final class Machine {
         out.add("JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                 + " (" + System.getProperty("java.vendor") + "), max heap "
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
-        Engine pt = Engine.getEngine("PyTorch");
+        Engine pt = PyTorchRuntime.engine();
         out.add("PyTorch: " + pt.getVersion() + " via DJL " + Engine.getDjlVersion() + ", intra-op threads "
                 + JniUtils.getNumThreads() + ", inter-op threads " + JniUtils.getNumInteropThreads()
                 + ", grad mode " + (JniUtils.isGradMode() ? "on" : "off"));
+        out.add("CPU matrix products: " + PyTorchRuntime.gemmPath());
         out.add("ONNX Runtime: " + OrtEnvironment.getEnvironment().getVersion() + " (CPU execution provider)");
         // Variables that change which kernels or how many threads the runtimes use; a reader must know of them.
         List<String> env = new ArrayList<>();

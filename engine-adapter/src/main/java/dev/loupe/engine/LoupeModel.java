@@ -23,6 +23,7 @@ import dev.loupe.engine.model.KvCache;
 import dev.loupe.engine.model.NetInput;
 import dev.loupe.engine.model.TransformerNet;
 import dev.loupe.engine.model.Unembedding;
+import dev.loupe.engine.runtime.PyTorchRuntime;
 import dev.loupe.engine.tokenizer.ModelTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -110,7 +111,9 @@ public final class LoupeModel implements AutoCloseable {
 
     private static Engine pytorch() {
         try {
-            return Engine.getEngine("PyTorch");
+            return PyTorchRuntime.engine();
+        } catch (LoupeException e) {
+            throw e;
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             throw new LoupeException("the PyTorch engine could not start (" + e.getMessage()
                     + "); its native library should come from the pytorch-native jar on the class path");

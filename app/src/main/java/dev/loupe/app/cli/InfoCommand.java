@@ -1,11 +1,13 @@
 package dev.loupe.app.cli;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import dev.loupe.engine.EngineInfo;
 import dev.loupe.engine.LoupeModel;
 import java.io.PrintStream;
 import java.util.List;
 
-/** {@code loupe info}: the model card as JSON. */
+/** {@code loupe info}: the model card as JSON, with the engine that computes it. */
 final class InfoCommand implements Command {
 
     @Override
@@ -31,7 +33,10 @@ final class InfoCommand implements Command {
     @Override
     public void run(ParsedArgs args, PrintStream out, PrintStream err) {
         try (LoupeModel model = ModelArgs.open(args)) {
-            out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(model.info().toJson()));
+            JsonObject card = model.info().toJson();
+            // Which kernels compute matters when comparing speed or bits with another machine.
+            card.addProperty("engine", EngineInfo.describe());
+            out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(card));
         }
     }
 }

@@ -93,6 +93,8 @@ class CliModelTest {
         assertEquals("F32", o.get("dtype").getAsString());
         assertTrue(o.get("device").getAsString().toLowerCase().contains("cpu"), r.out());
         assertTrue(r.out().contains("\n  \"family\""), "pretty-printed: " + r.out());
+        // Which kernels multiply: an MKL vendor override on this CPU, or why not.
+        assertTrue(o.get("engine").getAsString().contains("CPU matrix products: "), r.out());
         assertEquals("", r.err());
     }
 
