@@ -23,8 +23,8 @@ import java.util.Map;
  * The lens read-out: residual streams put through the model's final norm and unembedding, as log-probabilities,
  * and the layer x position grid of top-1 tokens that the logit lens and the tuned lens show (the tuned lens
  * rewrites each layer with its translator first). The grid reads several layers in one [rows, d] x [d, vocab]
- * product on the model's device, then softmax, entropy and top-k there too; only the [layers, pos, k] winners come
- * back to Java.
+ * product on the model's device, then top-k, softmax and entropy there too in few passes ({@link #winners}); only the
+ * [layers, pos, k] winners come back to Java.
  *
  * @param colourBy what the grid's colours show
  * @param topK how many tokens each cell lists on hover (at most the vocabulary)
@@ -61,6 +61,34 @@ record LensReadout(ColourBy colourBy, int topK) {
         return unembedding.apply(rows).toType(DataType.FLOAT32, false).logSoftmax(-1);
     }
 
+    /** Per row of logits: the k most likely token ids, their probabilities, and the distribution's entropy. */
+    record Winners(long[] topIds, float[] topP, float[] entropy) {
+    }
+
+    /**
+     * The read-out's statistics from logits [rows, vocab] in few passes over them and one [rows, vocab] temporary
+     * (the softmax p) instead of the four that logSoftmax, exp and a product make: top-k on the logits themselves
+     * (the same tokens as on log-probabilities); the logits shifted in place by their row maximum z_1, so that
+     * log Z = -log p_1; and the entropy as log Z - sum_j p_j (z_j - z_1), that sum one batched dot product per row.
+     * The shift keeps the dot product's terms small, so float rounding stays near that of the textbook formula.
+     * {@code logits} is overwritten.
+     */
+    static Winners winners(NDArray logits, int k) {
+        long rows = logits.getShape().get(0);
+        long vocab = logits.getShape().get(1);
+        NDList top = logits.topK(k, -1, true, true);
+        NDArray topLogits = top.get(0); // [rows, k], largest first
+        NDArray shifted = logits.subi(topLogits.get(":, 0:1")); // max 0 per row
+        NDArray p = shifted.softmax(-1);
+        NDArray logZ = p.max(new int[] {-1}).log().neg(); // the shifted row's log-partition: p_1 = exp(0) / Z
+        NDArray topP = topLogits.sub(topLogits.get(":, 0:1")).sub(logZ.reshape(rows, 1)).exp();
+        NDArray expected = p.reshape(rows, 1, vocab).batchMatMul(shifted.reshape(rows, vocab, 1)).reshape(rows);
+        // Rounding can leave a near-certain row a hair below zero; entropy is never negative.
+        NDArray entropy = logZ.sub(expected).maximum(0f);
+        return new Winners(top.get(1).toType(DataType.INT64, false).toLongArray(), topP.toFloatArray(),
+                entropy.toFloatArray());
+    }
+
     /** "entropy" or "top-1 probability": the colouring as titles name it. */
     String colourName() {
         return colourBy == ColourBy.ENTROPY ? "entropy" : "top-1 probability";
@@ -92,11 +120,10 @@ record LensReadout(ColourBy colourBy, int topK) {
                 group.add(translator.apply(l, resids.get(l)));
             }
             NDArray stacked = count == 1 ? group.head() : NDArrays.concat(group, 0); // [count * pos, d]
-            NDArray logp = logProbs(unembedding, stacked);
-            NDList top = logp.topK(k, -1, true, true);
-            float[] topP = top.get(0).exp().toFloatArray();
-            long[] topIds = top.get(1).toType(DataType.INT64, false).toLongArray();
-            float[] entropy = logp.exp().mul(logp).sum(new int[] {-1}).neg().toFloatArray();
+            Winners w = winners(unembedding.apply(stacked).toType(DataType.FLOAT32, false), k);
+            float[] topP = w.topP();
+            long[] topIds = w.topIds();
+            float[] entropy = w.entropy();
             List<String> labels = model.tokenLabels(topIds);
             for (int row = 0; row < count * positions; row++) {
                 int cell = first * positions + row;
