@@ -3,6 +3,8 @@ package dev.loupe.engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -54,6 +56,26 @@ public final class ActivationCache implements AutoCloseable {
     public float[] floats(String hook) {
         NDArray a = get(hook);
         return a.getDataType() == DataType.FLOAT32 ? a.toFloatArray() : a.toType(DataType.FLOAT32, false).toFloatArray();
+    }
+
+    /**
+     * The activation's F32 values as little-endian bytes, copied straight from the engine's memory (no Java
+     * array); for writing one tensor at a time.
+     */
+    public ByteBuffer f32Bytes(String hook) {
+        NDArray a = get(hook);
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            float[] v = floats(hook);
+            ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            b.asFloatBuffer().put(v);
+            return b;
+        }
+        if (a.getDataType() == DataType.FLOAT32) {
+            return a.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        }
+        try (NDArray f = a.toType(DataType.FLOAT32, false)) {
+            return f.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        }
     }
 
     public NDManager manager() {

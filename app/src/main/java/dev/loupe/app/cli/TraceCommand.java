@@ -5,8 +5,13 @@ import dev.loupe.engine.LoupeException;
 import dev.loupe.engine.LoupeModel;
 import dev.loupe.engine.RunRequest;
 import dev.loupe.engine.RunResult;
+import dev.loupe.engine.format.PendingTensor;
 import dev.loupe.engine.format.SafetensorsWriter;
+import dev.loupe.engine.format.TensorDType;
 import dev.loupe.engine.format.TensorData;
+import dev.loupe.engine.hooks.CaptureSize;
+import dev.loupe.engine.hooks.HookGlob;
+import dev.loupe.engine.runtime.MemoryBudget;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * {@code loupe trace}: one forward pass, every captured activation written to a safetensors file as F32 under its
@@ -77,16 +83,7 @@ final class TraceCommand implements Command {
             long[] tokens = givenTokens != null ? givenTokens
                     : ModelArgs.encodePrompt(model, dir, prompt, "pass token ids with --tokens instead");
             ModelArgs.warnUnknownWords(model, prompt, err);
-            // The engine checks ids against the vocabulary and the context, and that every glob matches a hook.
-            Map<String, TensorData> tensors = new LinkedHashMap<>();
-            try (RunResult result = model.run(RunRequest.of(tokens).capture(globs))) {
-                ActivationCache cache = result.cache();
-                for (String hook : cache.names()) {
-                    tensors.put(hook, TensorData.ofFloats(cache.shape(hook), cache.floats(hook)));
-                }
-            }
-            int activations = tensors.size();
-            tensors.put(TOKENS_TENSOR, TensorData.ofLongs(new long[] {tokens.length}, tokens));
+            checkCaptureFits(model, globs, tokens.length, err);
 
             Map<String, String> metadata = new LinkedHashMap<>();
             metadata.put("model", dir.toAbsolutePath().toString());
@@ -94,10 +91,57 @@ final class TraceCommand implements Command {
                 metadata.put("prompt", prompt);
             }
             metadata.put("hooks", String.join(",", globs));
-            // The writer is atomic (temp file + rename) and reports failures naming the file.
-            SafetensorsWriter.write(outFile, tensors, metadata);
-            out.println("wrote " + tensors.size() + " tensors (" + activations + " activations + tokens, "
+            // The engine checks ids against the vocabulary and the context, and that every glob matches a hook.
+            int written;
+            try (RunResult result = model.run(RunRequest.of(tokens).capture(globs))) {
+                ActivationCache cache = result.cache();
+                // Each activation is copied out of the engine only when the writer reaches it: the file is never
+                // held in memory a second time beside the capture.
+                Map<String, PendingTensor> tensors = new LinkedHashMap<>();
+                for (String hook : cache.names()) {
+                    tensors.put(hook, new PendingTensor(TensorDType.F32, cache.shape(hook), () -> cache.f32Bytes(hook)));
+                }
+                TensorData ids = TensorData.ofLongs(new long[] {tokens.length}, tokens);
+                tensors.put(TOKENS_TENSOR, new PendingTensor(ids.dtype(), ids.shape(), ids::data));
+                // The writer is atomic (temp file + rename) and reports failures naming the file.
+                SafetensorsWriter.writeStreaming(outFile, tensors, metadata);
+                written = tensors.size();
+            }
+            out.println("wrote " + written + " tensors (" + (written - 1) + " activations + tokens, "
                     + tokens.length + " tokens) to " + outFile);
+        }
+    }
+
+    /** Captures past this are announced on stderr with their size before the run. */
+    private static final long ANNOUNCE_BYTES = 500_000_000L;
+
+    /**
+     * The capture's size from the model's dimensions, before anything runs: announced when large, refused when it
+     * would not fit in the memory the machine has left (the capture is held whole while the file is written).
+     */
+    static void checkCaptureFits(LoupeModel model, List<String> globs, int tokens, PrintStream err) {
+        List<String> hooks = new ArrayList<>();
+        for (String name : model.hookNames()) {
+            for (String g : globs) {
+                if (HookGlob.of(g).matches(name)) {
+                    hooks.add(name);
+                    break;
+                }
+            }
+        }
+        long bytes = CaptureSize.f32Bytes(model.info(), hooks, tokens);
+        String what = hooks.size() + " hook" + (hooks.size() == 1 ? "" : "s") + " at " + tokens + " tokens";
+        OptionalLong available = MemoryBudget.availableBytes();
+        if (available.isPresent() && bytes > available.getAsLong() * 0.8) {
+            throw new LoupeException("trace: capturing " + what + " needs about " + CaptureSize.describe(bytes)
+                    + " of memory, and this machine has " + CaptureSize.describe(available.getAsLong())
+                    + " available; capture fewer hooks with --hooks (e.g. 'blocks.*.hook_resid_post' is "
+                    + CaptureSize.describe(CaptureSize.f32Bytes(model.info(),
+                            HookGlob.of("blocks.*.hook_resid_post").select(model.hookNames()), tokens))
+                    + ") or use fewer tokens");
+        }
+        if (bytes > ANNOUNCE_BYTES) {
+            err.println("trace: capturing " + what + ", about " + CaptureSize.describe(bytes));
         }
     }
 

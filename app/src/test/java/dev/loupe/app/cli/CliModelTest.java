@@ -153,6 +153,26 @@ class CliModelTest {
         }
     }
 
+    /**
+     * Every hook at 60,000 tokens would hold hundreds of gigabytes (attention patterns grow with the square of the
+     * length): refused before the run, naming the size and a smaller capture, and no file is written.
+     */
+    @Test
+    void traceOfACaptureLargerThanTheMachineIsRefusedBeforeItRuns() {
+        int n = 60_000;
+        Path long_ = TestCheckpoints.write(tmp.resolve("long"), Spec.gpt2().withContext(n));
+        StringBuilder ids = new StringBuilder("1");
+        for (int i = 1; i < n; i++) {
+            ids.append(',').append(1 + i % 60);
+        }
+        Path out = tmp.resolve("huge.safetensors");
+        CliRun r = CliRun.of("trace", "--model", long_.toString(), "--tokens", ids.toString(), "--out", out.toString())
+                .assertFails(Cli.FAILED, "trace: capturing", "hooks at 60000 tokens needs about", "GB of memory",
+                        "capture fewer hooks with --hooks (e.g. 'blocks.*.hook_resid_post' is 15 MB)");
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
     @Test
     void traceOfAPromptCapturesEveryHookByDefaultWithTheEnginesValues() {
         Path out = tmp.resolve("all.safetensors");

@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -41,6 +42,16 @@ public final class SafetensorsWriter {
      * @throws ModelFormatException     naming the file if it cannot be written
      */
     public static void write(Path file, Map<String, TensorData> tensors, Map<String, String> metadata) {
+        Map<String, PendingTensor> pending = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> pending.put(name, t == null ? null : PendingTensor.of(t)));
+        writeStreaming(file, pending, metadata);
+    }
+
+    /**
+     * As {@link #write}, asking each tensor for its bytes only when the writer reaches it; at most one tensor's
+     * bytes are held at a time.
+     */
+    public static void writeStreaming(Path file, Map<String, PendingTensor> tensors, Map<String, String> metadata) {
         byte[] header = headerBytes(tensors, metadata);
         try {
             AtomicFiles.writeChannel(file, out -> {
@@ -48,8 +59,8 @@ public final class SafetensorsWriter {
                 length.putLong(header.length).flip();
                 writeFully(out, length);
                 writeFully(out, ByteBuffer.wrap(header));
-                for (TensorData t : tensors.values()) {
-                    writeFully(out, t.data());
+                for (Map.Entry<String, PendingTensor> e : tensors.entrySet()) {
+                    writeFully(out, e.getValue().bytes(e.getKey()));
                 }
             });
         } catch (IOException e) {
@@ -59,7 +70,9 @@ public final class SafetensorsWriter {
 
     /** The same bytes {@link #write} puts in a file, in memory (for a blob in a database). */
     public static byte[] toBytes(Map<String, TensorData> tensors, Map<String, String> metadata) {
-        byte[] header = headerBytes(tensors, metadata);
+        Map<String, PendingTensor> pending = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> pending.put(name, t == null ? null : PendingTensor.of(t)));
+        byte[] header = headerBytes(pending, metadata);
         long size = 8L + header.length;
         for (TensorData t : tensors.values()) {
             size += t.byteLength();
@@ -76,7 +89,7 @@ public final class SafetensorsWriter {
     }
 
     /** The JSON header, space-padded to a multiple of 8 bytes. */
-    static byte[] headerBytes(Map<String, TensorData> tensors, Map<String, String> metadata) {
+    static byte[] headerBytes(Map<String, PendingTensor> tensors, Map<String, String> metadata) {
         JsonObject header = new JsonObject(); // keeps insertion order, so the header lists tensors as given
         if (metadata != null && !metadata.isEmpty()) {
             JsonObject meta = new JsonObject();
@@ -89,9 +102,9 @@ public final class SafetensorsWriter {
             header.add(METADATA_KEY, meta);
         }
         long offset = 0;
-        for (Map.Entry<String, TensorData> e : tensors.entrySet()) {
+        for (Map.Entry<String, PendingTensor> e : tensors.entrySet()) {
             String name = e.getKey();
-            TensorData t = e.getValue();
+            PendingTensor t = e.getValue();
             if (name == null || name.isEmpty() || name.equals(METADATA_KEY)) {
                 String shown = name == null ? "null" : "\"" + name + "\"";
                 throw new IllegalArgumentException("invalid tensor name: " + shown);
