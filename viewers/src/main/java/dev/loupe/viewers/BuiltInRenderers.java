@@ -1,5 +1,7 @@
 package dev.loupe.viewers;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import dev.loupe.plugin.result.ComparisonResult;
 import dev.loupe.plugin.result.GridResult;
 import dev.loupe.plugin.result.ImageResult;
@@ -10,7 +12,10 @@ import dev.loupe.plugin.result.TableResult;
 import dev.loupe.plugin.result.TokenScoresResult;
 import dev.loupe.viewers.attention.AttentionHeadView;
 import dev.loupe.viewers.comparison.ComparisonView;
+import dev.loupe.viewers.color.ColorScale;
+import dev.loupe.viewers.export.AttentionLinesFigure;
 import dev.loupe.viewers.export.ComparisonFigure;
+import dev.loupe.viewers.export.Figure;
 import dev.loupe.viewers.export.GridFigure;
 import dev.loupe.viewers.export.HeatmapFigure;
 import dev.loupe.viewers.export.ImageFigure;
@@ -46,27 +51,45 @@ public final class BuiltInRenderers {
         }
     }
 
-    /** An attention pattern: heatmap and lines; its figure is the heatmap (a paper wants the matrix). */
+    /** An attention pattern: heatmap and lines; its figure is the mode on screen (the heatmap, or the lines). */
     public static final class Attention extends BasicRenderer<MatrixResult> {
         public Attention() {
-            super(MatrixResult.ATTENTION, MatrixResult.class, r -> new AttentionHeadView(r), HeatmapFigure::asShown);
+            super(MatrixResult.ATTENTION, MatrixResult.class, r -> new AttentionHeadView(r),
+                    (r, state) -> attentionShown(r, state, null));
         }
     }
 
     /**
-     * Thumbnails beside the focused cell. The figure is what the tab shows: the focused cell (a head) on the grid's
-     * colour scale when one is focused, else the whole grid.
+     * An attention head as its {@link AttentionHeadView} with this state shows it: the lines figure (selected query
+     * highlighted) in lines mode, else the heatmap, on {@code gridScale} when the head is a grid's focused cell.
+     */
+    private static Figure attentionShown(MatrixResult m, JsonObject state, ColorScale gridScale) {
+        if (AttentionHeadView.LINES_STATE.equals(ViewStates.getString(state, AttentionHeadView.MODE_STATE, ""))) {
+            return new AttentionLinesFigure(m, ViewStates.getInt(state, "selectedRow", -1));
+        }
+        return gridScale == null ? HeatmapFigure.asShown(m, state) : new HeatmapFigure(m, gridScale);
+    }
+
+    /**
+     * Thumbnails beside the focused cell. The figure is what the tab shows: the focused cell (a head, as heatmap on
+     * the grid's colour scale or as lines, whichever its view shows) when one is focused, else the whole grid.
      */
     public static final class Grid extends BasicRenderer<GridResult> {
         public Grid() {
             super("grid", GridResult.class, r -> new GridFocusView(r), Grid::shown);
         }
 
-        private static dev.loupe.viewers.export.Figure shown(GridResult r, com.google.gson.JsonObject state) {
+        private static Figure shown(GridResult r, JsonObject state) {
             int row = ViewStates.getInt(state, "focusedRow", -1);
             int col = ViewStates.getInt(state, "focusedCol", -1);
             if (row >= 0 && row < r.rowLabels().size() && col >= 0 && col < r.colLabels().size()) {
-                return new HeatmapFigure(r.cell(row, col), GridFigure.scaleOf(r));
+                MatrixResult cell = r.cell(row, col);
+                JsonElement focus = state.get("focus");
+                JsonObject cellState = focus != null && focus.isJsonObject() ? focus.getAsJsonObject() : null;
+                // Only an attention cell opens as a head view with a lines mode (GridFocusView).
+                return MatrixResult.ATTENTION.equals(cell.kind())
+                        ? attentionShown(cell, cellState, GridFigure.scaleOf(r))
+                        : new HeatmapFigure(cell, GridFigure.scaleOf(r));
             }
             return new GridFigure(r);
         }

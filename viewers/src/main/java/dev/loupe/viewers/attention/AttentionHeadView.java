@@ -24,11 +24,19 @@ import javafx.scene.layout.Region;
  * One attention head (a query x key pattern) in two modes, switched by the "Heatmap | Lines" buttons: the
  * {@link HeatmapView} and bertviz's token-to-token {@link AttentionLinesView}. Both share one selected query row, so
  * a token picked in one mode is still picked in the other. The view state keeps the mode, the heatmap's zoom, scroll
- * and selection, and the lines' scroll; export is the heatmap figure (a paper wants the matrix).
+ * and selection, and the lines' scroll. Export writes what is shown: the heatmap figure in heatmap mode, the lines
+ * figure (with the selected query highlighted) in lines mode.
  */
 public final class AttentionHeadView extends ResultPane<MatrixResult> {
 
     public enum Mode { HEATMAP, LINES }
+
+    /**
+     * The view-state key of the mode and its value in lines mode. Constants, so that the figure export (which runs
+     * without JavaFX) reads them without loading this class.
+     */
+    public static final String MODE_STATE = "mode";
+    public static final String LINES_STATE = "lines";
 
     private final HeatmapView heatmap;
     private final AttentionLinesView lines;
@@ -128,7 +136,7 @@ public final class AttentionHeadView extends ResultPane<MatrixResult> {
     @Override
     public JsonObject viewState() {
         JsonObject o = heatmap.viewState();
-        o.addProperty("mode", mode.get().name().toLowerCase(Locale.ROOT));
+        o.addProperty(MODE_STATE, mode.get().name().toLowerCase(Locale.ROOT));
         o.addProperty("linesScrollY", lines.getScrollY());
         return o;
     }
@@ -136,8 +144,8 @@ public final class AttentionHeadView extends ResultPane<MatrixResult> {
     @Override
     public void restoreViewState(JsonObject state) {
         heatmap.restoreViewState(state);
-        String saved = ViewStates.getString(state, "mode", "heatmap");
-        setMode("lines".equals(saved) ? Mode.LINES : Mode.HEATMAP);
+        String saved = ViewStates.getString(state, MODE_STATE, "heatmap");
+        setMode(LINES_STATE.equals(saved) ? Mode.LINES : Mode.HEATMAP);
         lines.scrollTo(ViewStates.getDouble(state, "linesScrollY", 0));
     }
 }

@@ -49,14 +49,14 @@ public final class AttentionLinesView extends BorderPane {
     }
 
     public static final double ROW_PX = 18;
-    private static final double LINE_PX = 1.5;
-    private static final double FOCUS_LINE_PX = 2.5;
-    public static final double MIN_WEIGHT = 0.01;
+    private static final double LINE_PX = LineWeights.LINE_WIDTH;
+    private static final double FOCUS_LINE_PX = LineWeights.FOCUS_LINE_WIDTH;
+    public static final double MIN_WEIGHT = LineWeights.MIN_WEIGHT;
     /** Most unfocused lines one redraw strokes: beyond this a picture is a smear, and redraws get slow. */
-    public static final int LINE_BUDGET = 2000;
-    private static final int STEPS = 1000;
+    public static final int LINE_BUDGET = LineWeights.LINE_BUDGET;
+    private static final int STEPS = LineWeights.STEPS;
     /** How strongly the lines of other queries show while one query is focused. */
-    static final double DIM = 0.15;
+    static final double DIM = LineWeights.DIM;
 
     private static final Font TOKEN_FONT = Font.font(12);
     private static final Font TOKEN_FONT_BOLD = Font.font(null, FontWeight.BOLD, 12);
@@ -65,16 +65,16 @@ public final class AttentionLinesView extends BorderPane {
     private static final double PAD = 10;
     private static final double GAP_MIN = 80;
     private static final double GAP_MAX = 360;
-    private static final Color LINE = Color.web("#2f6db5");
-    private static final Color POSITIVE = Color.web("#c0392b");
-    private static final Color NEGATIVE = Color.web("#2f6db5");
+    private static final Color LINE = Fx.color(LineWeights.LINE_ARGB);
+    private static final Color POSITIVE = Fx.color(LineWeights.POSITIVE_ARGB);
+    private static final Color NEGATIVE = Fx.color(LineWeights.NEGATIVE_ARGB);
 
     private final MatrixResult m;
     private final List<String> queryText;
     private final List<String> keyText;
     private final double queryLabelW;
     private final double keyLabelW;
-    private final double norm;
+    private final LineWeights weights;
     private final Canvas canvas = new Canvas();
     private final ScrollBar scrollBar = new ScrollBar();
     private final IntegerProperty selectedQuery = new SimpleIntegerProperty(this, "selectedQuery", -1);
@@ -98,14 +98,7 @@ public final class AttentionLinesView extends BorderPane {
         keyText = m.colLabels().stream().map(s -> Labels.display(s, 24)).toList();
         queryLabelW = Fx.maxTextWidth(queryText, TOKEN_FONT_BOLD, LABEL_CAP);
         keyLabelW = Fx.maxTextWidth(keyText, TOKEN_FONT_BOLD, LABEL_CAP);
-        double max = 0;
-        for (float v : m.values()) {
-            if (Float.isFinite(v)) {
-                max = Math.max(max, Math.abs(v));
-            }
-        }
-        // Probabilities are drawn as they are (0.3 is 30% opaque in every head); other scales are normalised.
-        norm = max == 0 ? 1 : m.diverging() ? max : Math.max(1, max);
+        weights = new LineWeights(m);
         getStyleClass().add("loupe-attention-lines");
 
         if (!m.title().isBlank()) {
@@ -304,12 +297,7 @@ public final class AttentionLinesView extends BorderPane {
                 perStep[step(wgt)]++;
             }
         });
-        int minStep = STEPS;
-        long kept = 0;
-        while (minStep >= 1 && kept + perStep[minStep] <= LINE_BUDGET) {
-            kept += perStep[minStep--];
-        }
-        int threshold = minStep + 1;
+        int threshold = LineWeights.thresholdStep(perStep, LINE_BUDGET);
 
         g.save();
         g.beginPath();
@@ -339,7 +327,7 @@ public final class AttentionLinesView extends BorderPane {
         drawTokens(g, qFirst, qLast, kFirst, kLast, focus);
         g.restore();
         drawHeader(g);
-        stats = new RenderStats(first, last, read, drawn[0], Math.max(MIN_WEIGHT, threshold / (double) STEPS));
+        stats = new RenderStats(first, last, read, drawn[0], LineWeights.thresholdWeight(threshold));
     }
 
     private interface LineVisitor {
@@ -372,13 +360,12 @@ public final class AttentionLinesView extends BorderPane {
     }
 
     private static int step(double weight) {
-        return Math.min(STEPS, (int) (weight * STEPS));
+        return LineWeights.step(weight);
     }
 
-    /** The weight as a line opacity in [0, 1] (NaN for none), and its sign. */
+    /** The weight as a line opacity in [0, 1] (NaN for none). */
     private double weight(int q, int k) {
-        float v = m.get(q, k);
-        return Float.isFinite(v) ? Math.min(1, Math.abs(v) / norm) : Double.NaN;
+        return weights.opacity(q, k);
     }
 
     private void stroke(GraphicsContext g, int q, int k, double opacity, boolean focused) {
@@ -388,7 +375,7 @@ public final class AttentionLinesView extends BorderPane {
 
     private Color shade(int q, int k, double opacity, boolean focused) {
         // Differences keep their sign's colour when focused: the line width and dimming show the focus.
-        int kind = m.diverging() ? (m.get(q, k) >= 0 ? 1 : 2) : focused ? 3 : 0;
+        int kind = m.diverging() ? (weights.positive(q, k) ? 1 : 2) : focused ? 3 : 0;
         int a = (int) Math.round(Math.max(0, Math.min(1, opacity)) * 255);
         Color c = shades[kind][a];
         if (c == null) {

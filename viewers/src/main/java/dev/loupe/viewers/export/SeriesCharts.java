@@ -16,6 +16,7 @@ import org.jfree.chart.axis.Axis;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.block.BlockBorder;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.Plot;
@@ -69,7 +70,8 @@ public final class SeriesCharts {
     public static JFreeChart create(SeriesResult r) {
         List<XKey> xs = unionOfX(r);
         boolean numeric = xs.stream().allMatch(k -> parse(k.label) != null);
-        JFreeChart chart = r.kind() == SeriesResult.Kind.LINE && (numeric || xs.size() > MAX_CATEGORY_LABELS)
+        boolean line = r.kind() != SeriesResult.Kind.BAR;
+        JFreeChart chart = line && (numeric || xs.size() > MAX_CATEGORY_LABELS)
                 ? xyChart(r, numeric)
                 : categoryChart(r);
         style(chart, r.series().size() > 1);
@@ -96,7 +98,7 @@ public final class SeriesCharts {
         x.setCategoryMargin(bar ? 0.15 : 0);
         x.setLowerMargin(0.02);
         x.setUpperMargin(0.02);
-        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(bar);
+        plot.setRangeAxis(rangeAxis(r, bar));
         plot.setDomainGridlinesVisible(false);
         plot.setRangeGridlinePaint(new Color(0xDDDDDD));
         plot.setRangeGridlineStroke(new BasicStroke(0.75f));
@@ -139,12 +141,11 @@ public final class SeriesCharts {
         JFreeChart chart = ChartFactory.createXYLineChart(r.title(), r.xLabel(), r.yLabel(), data,
                 PlotOrientation.VERTICAL, true, true, false);
         XYPlot plot = chart.getXYPlot();
-        NumberAxis x = (NumberAxis) plot.getDomainAxis();
+        // A line over many token labels is drawn against their index: whole-numbered ticks.
+        NumberAxis x = ChartAxes.linear(r.xLabel(), !numeric);
         x.setAutoRangeIncludesZero(false);
-        if (!numeric) {
-            x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        }
-        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        plot.setDomainAxis(x);
+        plot.setRangeAxis(rangeAxis(r, false));
         plot.setDomainGridlinePaint(new Color(0xDDDDDD));
         plot.setRangeGridlinePaint(new Color(0xDDDDDD));
         plot.setDomainGridlineStroke(new BasicStroke(0.75f));
@@ -158,6 +159,16 @@ public final class SeriesCharts {
             renderer.setSeriesShape(i, new Ellipse2D.Double(-3, -3, 6, 6));
         }
         return chart;
+    }
+
+    /** The y axis: ranks on an inverted log axis (1 at the top), other values linear, bars from zero. */
+    private static ValueAxis rangeAxis(SeriesResult r, boolean fromZero) {
+        if (r.kind() == SeriesResult.Kind.RANK) {
+            return ChartAxes.rank(r.yLabel());
+        }
+        NumberAxis y = ChartAxes.linear(r.yLabel(), false);
+        y.setAutoRangeIncludesZero(fromZero);
+        return y;
     }
 
     private static void style(JFreeChart chart, boolean legend) {

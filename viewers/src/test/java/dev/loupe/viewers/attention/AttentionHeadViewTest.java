@@ -149,12 +149,37 @@ class AttentionHeadViewTest {
     }
 
     @Test
-    void exportIsTheHeatmapFigure() throws Exception {
+    void exportWritesTheModeOnScreen() throws Exception {
         MatrixResult m = previousTokenHead(6);
         AttentionHeadView view = show(m);
-        fxRun(() -> view.setMode(AttentionHeadView.Mode.LINES));
-        view.exportSvg(dir.resolve("view.svg"));
+        view.exportSvg(dir.resolve("heatmap.svg"));
         FigureExporter.writeSvg(m, dir.resolve("cli.svg"));
-        assertEquals(Files.readString(dir.resolve("cli.svg")), Files.readString(dir.resolve("view.svg")));
+        assertEquals(Files.readString(dir.resolve("cli.svg")), Files.readString(dir.resolve("heatmap.svg")),
+                "heatmap mode exports the heatmap");
+
+        fxRun(() -> {
+            view.setMode(AttentionHeadView.Mode.LINES);
+            view.setSelectedQuery(4);
+        });
+        view.exportSvg(dir.resolve("lines.svg"));
+        String svg = Files.readString(dir.resolve("lines.svg"));
+        assertFalse(svg.contains("id='cells'"), "no heatmap cells");
+        // One line per query (a previous-token head), query 4's drawn as the highlighted one.
+        assertEquals(5, count(svg, "<line", "id='lines'", "</g>"), "the other queries' lines");
+        assertEquals(1, count(svg, "<line", "id='focus-lines'", "</g>"), "the selected query's line");
+        for (String token : m.rowLabels()) {
+            assertTrue(svg.contains(">" + token + "<"), "token label " + token);
+        }
+        view.exportPng(dir.resolve("lines.png"));
+        assertTrue(Files.size(dir.resolve("lines.png")) > 1000);
+    }
+
+    /** Occurrences of {@code what} in the part of {@code s} from {@code from} to the next {@code to}. */
+    static int count(String s, String what, String from, String to) {
+        int start = s.indexOf(from);
+        assertTrue(start >= 0, "no " + from);
+        int end = s.indexOf(to, start);
+        String part = s.substring(start, end);
+        return part.split(java.util.regex.Pattern.quote(what), -1).length - 1;
     }
 }

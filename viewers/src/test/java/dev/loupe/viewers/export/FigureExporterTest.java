@@ -342,8 +342,11 @@ class FigureExporterTest {
             run.invoke(null, dir);
         }
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(14, files.count());
+            assertEquals(16, files.count());
         }
+        String lines = Files.readString(dir.resolve("lines.svg"), StandardCharsets.UTF_8);
+        assertTrue(lines.contains("id='focus-lines'"), "the lines figure, not the heatmap");
+        assertTrue(ImageIO.read(dir.resolve("lines.png").toFile()).getWidth() > 100);
         for (int i = 0; i < 7; i++) {
             assertEquals(320, ImageIO.read(dir.resolve("f" + i + ".png").toFile()).getWidth());
             String svg = Files.readString(dir.resolve("f" + i + ".svg"), StandardCharsets.UTF_8);

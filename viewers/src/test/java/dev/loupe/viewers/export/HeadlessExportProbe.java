@@ -1,5 +1,6 @@
 package dev.loupe.viewers.export;
 
+import com.google.gson.JsonObject;
 import dev.loupe.plugin.result.GridResult;
 import dev.loupe.plugin.result.ImageResult;
 import dev.loupe.plugin.result.MatrixResult;
@@ -32,5 +33,13 @@ public final class HeadlessExportProbe {
             FigureExporter.writeSvg(r, dir.resolve("f" + i + ".svg"));
             i++;
         }
+        // An attention head as the lines view shows it, with a query selected.
+        MatrixResult head = new MatrixResult("h", 2, 2, new float[] {1, 0, 0.4f, 0.6f}, l, l, "query", "key",
+                "attention", false, Map.of(), MatrixResult.ATTENTION);
+        JsonObject lines = new JsonObject();
+        lines.addProperty("mode", "lines");
+        lines.addProperty("selectedRow", 1);
+        FigureExporter.writePng(head, lines, dir.resolve("lines.png"));
+        FigureExporter.writeSvg(head, lines, dir.resolve("lines.svg"));
     }
 }

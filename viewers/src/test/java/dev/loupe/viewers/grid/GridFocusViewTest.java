@@ -7,6 +7,7 @@ import static dev.loupe.viewers.FxTestSupport.hex;
 import static dev.loupe.viewers.FxTestSupport.pixel;
 import static dev.loupe.viewers.FxTestSupport.snapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -20,6 +21,8 @@ import dev.loupe.viewers.ResultViews;
 import dev.loupe.viewers.Samples;
 import dev.loupe.viewers.attention.AttentionHeadView;
 import dev.loupe.viewers.heatmap.HeatmapView;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +35,7 @@ import javafx.scene.layout.StackPane;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
@@ -120,6 +124,30 @@ class GridFocusViewTest {
         assertEquals(6, second.getSelectedQuery());
         assertTrue(showing(second.lines()), "the lines mode is what shows");
         assertTrue(first.getScene() == null || fx(() -> first.getScene() == null), "the old head left the scene");
+    }
+
+    @Test
+    void exportingWhileTheFocusedHeadShowsLinesWritesItsLines(@TempDir Path dir) throws Exception {
+        GridFocusView view = show(grid(3, 4, 6));
+        fxRun(() -> view.grid().setFocusedCell(new GridView.Cell(2, 1)));
+        AttentionHeadView head = (AttentionHeadView) view.focusedView();
+        view.exportSvg(dir.resolve("heatmap.svg"));
+        assertTrue(Files.readString(dir.resolve("heatmap.svg")).contains("id='cells'"), "heatmap mode: the heatmap");
+
+        fxRun(() -> {
+            head.setMode(AttentionHeadView.Mode.LINES);
+            head.setSelectedQuery(3);
+        });
+        view.exportSvg(dir.resolve("lines.svg"));
+        String svg = Files.readString(dir.resolve("lines.svg"));
+        assertFalse(svg.contains("id='cells'"), "no heatmap");
+        assertTrue(svg.contains(">L2H1<") && !svg.contains(">L0H0<"), "the focused head's lines only");
+        // Head (2, 1) attends fully to key 3 from each of its 6 queries; query 3's line is the highlighted one.
+        int start = svg.indexOf("id='lines'");
+        assertEquals(5, svg.substring(start, svg.indexOf("</g>", start)).split("<line", -1).length - 1);
+        assertTrue(svg.contains("id='focus-lines'"));
+        view.exportPng(dir.resolve("lines.png"));
+        assertTrue(Files.size(dir.resolve("lines.png")) > 1000);
     }
 
     @Test

@@ -6,7 +6,11 @@ import java.util.List;
 public record SeriesResult(String title, String xLabel, String yLabel, Kind kind, List<Series> series)
         implements Result {
 
-    public enum Kind { LINE, BAR }
+    /**
+     * How the series are drawn: lines, bars, or a line of ranks (1 = best, e.g. a target token's rank at each layer),
+     * which viewers draw on a log axis with rank 1 at the top.
+     */
+    public enum Kind { LINE, BAR, RANK }
 
     public record Series(String name, List<String> xLabels, double[] y) {
         public Series {
@@ -19,5 +23,16 @@ public record SeriesResult(String title, String xLabel, String yLabel, Kind kind
 
     public SeriesResult {
         series = List.copyOf(series);
+        if (kind == Kind.RANK) {
+            for (Series one : series) {
+                for (int i = 0; i < one.y().length; i++) {
+                    double y = one.y()[i];
+                    if (Double.isFinite(y) && y < 1) {
+                        throw new IllegalArgumentException("series '" + one.name() + "' is a rank series (1 = top), but its"
+                                + " value at '" + one.xLabels().get(i) + "' is " + y);
+                    }
+                }
+            }
+        }
     }
 }

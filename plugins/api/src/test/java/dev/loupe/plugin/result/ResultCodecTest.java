@@ -281,6 +281,19 @@ class ResultCodecTest {
     }
 
     @Test
+    void aRankSeriesRoundTripsAndRefusesRanksBelowOne() {
+        List<String> xs = List.of("embed", "L1 pre", "final");
+        SeriesResult s = new SeriesResult("rank", "layer", "rank (1 = top)", SeriesResult.Kind.RANK,
+                List.of(new SeriesResult.Series("rank of 'x'", xs, new double[] {812, Double.NaN, 1})));
+        SeriesResult back = assertInstanceOf(SeriesResult.class, roundTrip(s));
+        assertEquals(SeriesResult.Kind.RANK, back.kind());
+        assertEquals(1, back.series().get(0).y()[2]);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SeriesResult("rank", "layer",
+                "rank", SeriesResult.Kind.RANK, List.of(new SeriesResult.Series("r", xs, new double[] {3, 0, 1}))));
+        assertEquals("series 'r' is a rank series (1 = top), but its value at 'L1 pre' is 0.0", e.getMessage());
+    }
+
+    @Test
     void imageRoundTrips() {
         int[] px = new int[12];
         for (int i = 0; i < px.length; i++) {

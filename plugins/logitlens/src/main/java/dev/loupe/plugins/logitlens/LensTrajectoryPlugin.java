@@ -38,7 +38,7 @@ public final class LensTrajectoryPlugin implements AnalysisPlugin {
     static final Param<String> TARGET = Param.text("target", "Target token",
             "a single token as the model spells it, or #id; empty = the model's final prediction", "");
     static final Param<Metric> METRIC = Param.choice("metric", "Metric",
-            "probability of the target, its rank (0 = top), or KL(final || layer) in nats", Metric.class,
+            "probability of the target, its rank (1 = top), or KL(final || layer) in nats", Metric.class,
             Metric.PROBABILITY);
 
     private static final ParamSpec PARAMS = ParamSpec.of(POSITION, TARGET, METRIC);
@@ -98,7 +98,8 @@ public final class LensTrajectoryPlugin implements AnalysisPlugin {
                     ? logp.gt(targetLogp).toType(DataType.FLOAT32, false).sum(new int[] {-1}).toFloatArray()
                     : targetLogp.exp().reshape(layers).toFloatArray();
             for (int l = 0; l < layers; l++) {
-                y[l] = values[l];
+                // A rank counts from 1 (the top token), one more than the tokens ranked above the target.
+                y[l] = metric == Metric.RANK ? values[l] + 1 : values[l];
             }
         }
         progress.worked(1);
@@ -112,9 +113,10 @@ public final class LensTrajectoryPlugin implements AnalysisPlugin {
         return new SeriesResult(name + " at position " + pos + " (" + ctx.tokenLabels().get(pos) + ")", "layer",
                 switch (metric) {
                     case KL -> "KL divergence (nats)";
-                    case RANK -> "rank (0 = top)";
+                    case RANK -> "rank (1 = top)";
                     case PROBABILITY -> "probability";
                 },
-                SeriesResult.Kind.LINE, List.of(new SeriesResult.Series(name, x, y)));
+                metric == Metric.RANK ? SeriesResult.Kind.RANK : SeriesResult.Kind.LINE,
+                List.of(new SeriesResult.Series(name, x, y)));
     }
 }

@@ -135,12 +135,16 @@ class LogitLensPluginsTest {
             assertTrue(k[0] > 1e-3, "the embedding's distribution differs from the final one");
             SeriesResult rank = (SeriesResult) analyze(model, new LensTrajectoryPlugin(),
                     Map.of("metric", "rank", "target", "w7", "position", "2"));
-            int expectedRank = 0;
+            int expectedRank = 1; // 1 = the top token
             for (double q : probs[2]) {
                 expectedRank += q > probs[2][7] ? 1 : 0;
             }
             double[] r = rank.series().get(0).y();
             assertEquals(expectedRank, r[r.length - 1], 0, "rank of w7 at position 2");
+            assertEquals(SeriesResult.Kind.RANK, rank.kind(), "drawn on a rank axis");
+            for (double one : r) {
+                assertTrue(one >= 1, "ranks count from 1: " + java.util.Arrays.toString(r));
+            }
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code "series"}: axis labels, kind (line, bar), series of name, x labels and y. CSV: {@code x,name,y}. */
+/** {@code "series"}: axis labels, kind (line, bar, rank), series of name, x labels and y. CSV: {@code x,name,y}. */
 public final class SeriesType implements ResultType<SeriesResult> {
 
     @Override
